@@ -1,0 +1,51 @@
+"""gunicorn settings for the Foot Coach web service (`gunicorn -c infra/gunicorn.conf.py ...`).
+
+Environment: PORT (default 8080) and WEB_CONCURRENCY (worker processes, default 2). Settings
+given on gunicorn's command line or in GUNICORN_CMD_ARGS override these.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {value}")
+    return value
+
+
+bind = f"0.0.0.0:{_positive_int('PORT', 8080)}"
+
+# Each Alexa turn is short and mostly waits on DynamoDB: a few threads per worker keep the
+# processes few. The app is built in each worker after the fork (no shared boto3 clients or
+# SQLite connections across processes).
+workers = _positive_int("WEB_CONCURRENCY", 2)
+worker_class = "gthread"
+threads = 4
+preload_app = False
+
+# Alexa gives a skill 8 s to answer; a request still running after 30 s is stuck.
+timeout = 30
+graceful_timeout = 20
+# Longer than a load balancer's idle timeout (60 s on an AWS ALB), so the balancer, not
+# gunicorn, closes idle keep-alive connections and never forwards onto a closing socket.
+keepalive = 75
+
+# The worker heartbeat file on tmpfs: a container's overlay filesystem can stall it.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Both logs to the container's standard streams. The access log names the path only: no query
+# string and no body (request bodies carry Alexa user ids), plus the caller the balancer saw.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s fwd=%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
