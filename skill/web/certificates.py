@@ -103,7 +103,8 @@ class ChainFetcher:
             watchdog = _start_watchdog(connection, deadline, expired)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             connection.request("GET", path or "/", headers={"Accept": "*/*"})
-            body = self._read_body(connection.getresponse())
+            with connection.getresponse() as response:
+                body = self._read_body(response)
         except VerificationError:
             raise
         except (OSError, http.client.HTTPException, ValueError) as error:
