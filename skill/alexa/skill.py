@@ -1,0 +1,75 @@
+"""The skill: every handler and interceptor registered in this one place."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.alexa import handlers
+from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor
+from skill.routine.catalog import Catalog
+from skill.routine.engine import Coach
+
+# Every custom and built-in intent the interaction models declare has a handler here.
+INTENT_HANDLERS: tuple[type[handlers.CoachHandler], ...] = (
+    handlers.StartRoutineIntentHandler,
+    handlers.NextStepIntentHandler,
+    handlers.RepsLeftIntentHandler,
+    handlers.WhereAmIIntentHandler,
+    handlers.TimeLeftIntentHandler,
+    handlers.SkipExerciseIntentHandler,
+    handlers.GoToExerciseIntentHandler,
+    handlers.SlowerIntentHandler,
+    handlers.FasterIntentHandler,
+    handlers.ProgressReportIntentHandler,
+    handlers.PreviousIntentHandler,
+    handlers.RepeatIntentHandler,
+    handlers.StartOverIntentHandler,
+    handlers.PauseIntentHandler,
+    handlers.ResumeIntentHandler,
+    handlers.YesIntentHandler,
+    handlers.NoIntentHandler,
+    handlers.HelpIntentHandler,
+    handlers.CancelOrStopIntentHandler,
+)
+HANDLED_INTENTS = frozenset(
+    {name for handler in INTENT_HANDLERS for name in handler.intents} | {"AMAZON.FallbackIntent"}
+)
+
+
+def build_skill(store: Any, *, catalog: Catalog | None = None,
+                clock: Callable[[], float] = time.time) -> CustomSkill:
+    coach = Coach(catalog or Catalog.builtin())
+    builder = SkillBuilder()
+    builder.add_request_handler(handlers.LaunchRequestHandler(coach, clock))
+    for handler in INTENT_HANDLERS:
+        builder.add_request_handler(handler(coach, clock))
+    builder.add_request_handler(handlers.FallbackIntentHandler(coach, clock))
+    builder.add_request_handler(handlers.SessionEndedRequestHandler())
+    builder.add_request_handler(handlers.UnsupportedRequestHandler())
+    builder.add_exception_handler(handlers.CatchAllExceptionHandler())
+    builder.add_global_request_interceptor(LoadRunnerInterceptor(store))
+    builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock))
+    skill: CustomSkill = builder.create()
+    return skill
+
+
+class SkillRunner:
+    """Turns a request envelope (a dict, already verified) into a response envelope (a dict)."""
+
+    def __init__(self, skill: CustomSkill) -> None:
+        self.skill = skill
+        self.serializer = DefaultSerializer()
+
+    def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        request = self.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        response = self.skill.invoke(request_envelope=request, context=None)
+        result: dict[str, Any] = self.serializer.serialize(response)
+        return result

@@ -1,0 +1,104 @@
+"""The Flask app factory: POST /alexa (verified, then dispatched to the skill) and GET /healthz.
+
+Production: ``gunicorn 'skill.app:create_app()'`` (see infra/gunicorn.conf.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from skill.alexa.skill import SkillRunner, build_skill
+from skill.storage import ProgressStore, StoreError, default_store_url, open_store
+from skill.web.errors import VerificationError
+from skill.web.verification import RequestVerifier
+
+log = logging.getLogger(__name__)
+# Alexa's requests are a few kilobytes; anything near this is not from Alexa.
+DEFAULT_MAX_BODY_BYTES = 128 * 1024
+
+
+@dataclass
+class Services:
+    store: ProgressStore
+    verifier: RequestVerifier
+    run_skill: SkillRunner
+
+
+def config_from_environment() -> dict[str, Any]:
+    return {
+        "SKILL_ID": os.environ.get("FOOTCOACH_SKILL_ID") or None,
+        "STORE_URL": os.environ.get("FOOTCOACH_STORE") or default_store_url(),
+        "VERIFY_SIGNATURES": os.environ.get("FOOTCOACH_VERIFY_SIGNATURES", "1").strip() != "0",
+    }
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web service. ``test_config`` overrides the environment's settings:
+    SKILL_ID, STORE_URL, VERIFY_SIGNATURES, VERIFIER (a ready RequestVerifier), STORE (a ready
+    store), CLOCK (seconds since the epoch, for the coach), MAX_CONTENT_LENGTH."""
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=DEFAULT_MAX_BODY_BYTES, **config_from_environment())
+    if test_config:
+        app.config.update(test_config)
+    configure_logging()
+
+    store: ProgressStore = app.config.get("STORE") or open_store(app.config["STORE_URL"])
+    verifier = app.config.get("VERIFIER") or RequestVerifier(
+        skill_id=app.config["SKILL_ID"], verify_signatures=app.config["VERIFY_SIGNATURES"]
+    )
+    if not app.config["SKILL_ID"]:
+        log.warning("FOOTCOACH_SKILL_ID is not set: requests for any skill id are accepted")
+    clock: Callable[[], float] = app.config.get("CLOCK") or time.time
+    services = Services(store, verifier, SkillRunner(build_skill(store, clock=clock)))
+    app.extensions["footcoach"] = services
+
+    @app.post("/alexa")
+    def alexa() -> tuple[Response, int] | Response:
+        body = request.get_data(cache=False)
+        try:
+            envelope = services.verifier.verify(request.headers, body)
+        except VerificationError as error:
+            log.info("rejected request: %s", error.reason)
+            return jsonify(error=error.reason), error.status
+        try:
+            return jsonify(services.run_skill(envelope))
+        except AskSdkException as error:
+            log.info("malformed request envelope: %s", type(error).__name__)
+            return jsonify(error="request envelope is malformed"), 400
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        try:
+            services.store.ping()
+        except StoreError as error:
+            return jsonify(status="unavailable", reason=str(error) or type(error).__name__), 503
+        return jsonify(status="ok"), 200
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        return jsonify(error=error.description or error.name), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Response, int]:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return jsonify(error="internal error"), 500
+
+    return app
+
+
+def configure_logging() -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            level=os.environ.get("FOOTCOACH_LOG_LEVEL", "INFO").upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
