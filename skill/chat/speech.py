@@ -1,0 +1,162 @@
+"""SSML -> what a listener hears: runs of text and pauses, and their terminal rendering.
+
+Alexa's SSML uses prefixed tags without namespace declarations (`<amazon:emotion>`), so this
+reads it with the forgiving HTML tokenizer rather than an XML parser. Tags that only colour the
+voice (prosody, emphasis, say-as, voice, lang...) keep their text and are otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+PAUSE_MARK = "· · ·"
+# Seconds for <break strength=...>; Alexa documents them only as comma/sentence/paragraph.
+_STRENGTH_SECONDS = {
+    "none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.35, "strong": 0.75, "x-strong": 1.0,
+}
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+# Below this, a pause reads as punctuation rather than as a line of its own.
+VISIBLE_PAUSE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Speech:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: float
+
+
+Segment = Speech | Pause
+
+
+def break_seconds(time: str | None, strength: str | None) -> float:
+    if time:
+        match = _TIME.match(time)
+        if match:
+            value = float(match.group(1))
+            return value / 1000 if match.group(2).lower() == "ms" else value
+    return _STRENGTH_SECONDS.get((strength or "medium").lower(), _STRENGTH_SECONDS["medium"])
+
+
+class _SsmlReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.segments: list[Segment] = []
+        self._text: list[str] = []
+
+    def _flush_text(self) -> None:
+        text = _SPACES.sub(" ", "".join(self._text)).strip()
+        self._text = []
+        if text:
+            self.segments.append(Speech(text))
+
+    def _pause(self, seconds: float) -> None:
+        self._flush_text()
+        if seconds <= 0:
+            return
+        if self.segments and isinstance(self.segments[-1], Pause):
+            self.segments[-1] = Pause(self.segments[-1].seconds + seconds)
+        else:
+            self.segments.append(Pause(seconds))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "break":
+            self._pause(break_seconds(values.get("time"), values.get("strength")))
+        elif tag == "audio":
+            self._text.append(" [audio] ")
+        elif tag in {"p", "s"}:
+            self._text.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"p", "s"}:
+            self._text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush_text()
+
+
+def ssml_segments(ssml: str) -> list[Segment]:
+    """Text runs and pauses in speaking order; chained breaks are merged into one pause."""
+    reader = _SsmlReader()
+    reader.feed(ssml)
+    reader.close()
+    merged: list[Segment] = []
+    for segment in reader.segments:
+        if merged and isinstance(segment, Speech) and isinstance(merged[-1], Speech):
+            merged[-1] = Speech(f"{merged[-1].text} {segment.text}")
+        else:
+            merged.append(segment)
+    return merged
+
+
+def format_seconds(seconds: float) -> str:
+    rounded = round(seconds, 1)
+    if rounded >= 60:
+        minutes, rest = divmod(round(rounded), 60)
+        return f"{minutes} min" + (f" {rest} s" if rest else "")
+    return f"{rounded:g} s"
+
+
+def pause_line(seconds: float) -> str:
+    return f"{PAUSE_MARK} {format_seconds(seconds)}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the console's rendering.
+
+    A text line carries the words and the short pauses inside it (waited, not shown); a pause
+    line carries a pause of a second or more, shown as `· · · N s`.
+    """
+
+    text: str
+    seconds: float
+    is_pause: bool
+
+
+def display_lines(segments: list[Segment]) -> list[Line]:
+    lines: list[Line] = []
+    words: list[str] = []
+    short_pauses = 0.0
+    for segment in segments:
+        if isinstance(segment, Speech):
+            words.append(segment.text)
+        elif segment.seconds >= VISIBLE_PAUSE_SECONDS:
+            if words:
+                lines.append(Line(" ".join(words), short_pauses, is_pause=False))
+                words, short_pauses = [], 0.0
+            lines.append(Line(pause_line(segment.seconds), segment.seconds, is_pause=True))
+        else:
+            short_pauses += segment.seconds
+    if words:
+        lines.append(Line(" ".join(words), short_pauses, is_pause=False))
+    return lines
+
+
+def render_lines(segments: list[Segment]) -> list[str]:
+    """One line per run of text; a pause of a second or more gets its own `· · · N s` line."""
+    return [line.text for line in display_lines(segments)]
+
+
+def ssml_to_text(ssml: str) -> str:
+    """The speech as one readable string, pauses shown inline."""
+    return " ".join(render_lines(ssml_segments(ssml)))
+
+
+def spoken_text(segments: list[Segment]) -> str:
+    """Only the words, for a speech synthesiser."""
+    return " ".join(segment.text for segment in segments if isinstance(segment, Speech))
