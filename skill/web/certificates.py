@@ -105,7 +105,9 @@ class ChainFetcher:
             connection.request("GET", path or "/", headers={"Accept": "*/*"})
             with connection.getresponse() as response:
                 body = self._read_body(response)
-        except VerificationError:
+        except VerificationError as error:
+            if expired.is_set():  # whatever went wrong, it was because the watchdog cut in
+                raise VerificationError("certificate chain download timed out") from error
             raise
         except (OSError, http.client.HTTPException, ValueError) as error:
             logger.warning("certificate chain download from %s failed: %r", target, error)
@@ -131,6 +133,8 @@ class ChainFetcher:
             body += chunk
             if len(body) > self._max_bytes:
                 raise VerificationError("certificate chain is too large")
+        if response.length:  # the server closed before sending its declared Content-Length
+            raise VerificationError("certificate chain download failed (incomplete)")
         return bytes(body)
 
 
