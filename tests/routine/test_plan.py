@@ -1,0 +1,130 @@
+"""The timeline: every block of every routine at every pace fits Alexa and counts correctly."""
+
+from __future__ import annotations
+
+import pytest
+from ssml_rules import check_ssml
+
+from skill.routine.catalog import Catalog
+from skill.routine.cues import WORDS_PER_MINUTE, speech_seconds
+from skill.routine.plan import PACES, compile_plan
+from skill.routine.speech import break_tags, cues_ssml, escape_text
+
+CATALOG = Catalog.builtin()
+PLANS = [
+    compile_plan(routine, pace) for routine in CATALOG for pace in PACES
+]
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p.routine.id}-{p.pace.name}")
+def test_every_block_from_every_resume_point_is_valid_alexa_ssml(plan) -> None:  # type: ignore[no-untyped-def]
+    for block in plan.blocks:
+        starts = {0, *block.resume_points()}
+        for start in starts:
+            ssml = cues_ssml(
+                block.cues[start:],
+                before="Picking up at toe spread, rep 10 of 10 on your right foot.",
+                prosody_rate=plan.pace.prosody_rate,
+            )
+            seconds = check_ssml(ssml)
+            assert seconds == pytest.approx(block.seconds(start) + 4, abs=20)
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p.routine.id}-{p.pace.name}")
+def test_every_rep_and_round_of_the_routine_is_in_the_plan_once(plan) -> None:  # type: ignore[no-untyped-def]
+    seen = []
+    for block in plan.blocks:
+        for cue in block.cues:
+            if cue.resume_here:
+                p = cue.position
+                seen.append((p.exercise, p.side, p.set, p.rep))
+    expected = []
+    for index, exercise in enumerate(plan.routine.exercises):
+        if exercise.style == "timed":
+            expected += [(index, "both", n, 0) for n in range(1, exercise.set_count + 1)]
+        else:
+            for side in exercise.sides:
+                for set_number in range(1, exercise.set_count + 1):
+                    expected += [
+                        (index, side, set_number, rep)
+                        for rep in range(1, exercise.rep_count + 1)
+                    ]
+    assert seen == expected
+
+
+def test_block_boundaries_do_not_depend_on_the_pace() -> None:
+    for routine in CATALOG:
+        shapes = {
+            pace: [(b.kind, b.exercise, len(b.cues)) for b in compile_plan(routine, pace).blocks]
+            for pace in PACES
+        }
+        assert shapes["slow"] == shapes["normal"] == shapes["fast"]
+
+
+def test_long_sets_are_split_at_rep_boundaries() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    toe_walk = plan.routine.exercise_index("toe_walk")
+    work = [b for b in plan.blocks if b.exercise == toe_walk and b.kind == "work"]
+    assert len(work) >= 2, "three one-minute walks with rests cannot fit in one response"
+    for block in work:
+        assert block.cues[0].resume_here
+
+
+def test_holds_are_silence_with_a_spoken_countdown() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    block = next(b for b in plan.blocks if b.kind == "work")
+    hold = [c for c in block.cues if c.position.rep == 1 and c.position.phase == "hold"]
+    spoken = [c.text for c in hold if c.kind == "speech"]
+    assert spoken == ["Three.", "Two.", "One."]
+    assert sum(c.seconds for c in hold) == pytest.approx(10.0, abs=0.01)
+    ssml = cues_ssml(block.cues)
+    assert '<break time="9000ms"/>Three.' in ssml  # 2 s to spread + 7 s of the hold in silence
+
+
+def test_reps_are_counted_like_a_coach_not_a_litany() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    openings = [
+        c.text for b in plan.blocks for c in b.cues
+        if c.resume_here and c.position.exercise == 0 and c.position.side == "right"
+    ]
+    assert openings[0].startswith("Right foot.")
+    assert openings[1].startswith("Second one.")
+    assert openings[5].startswith("Halfway there.")
+    assert openings[-1].startswith("Last one.")
+    assert not any(" of 10" in text for text in openings)
+
+
+def test_timed_walks_announce_halfway_and_count_down() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    heel = plan.routine.exercise_index("heel_walk")
+    cues = [c for b in plan.blocks if b.exercise == heel and b.kind == "work" for c in b.cues]
+    texts = [c.text for c in cues if c.kind == "speech"]
+    assert texts.count("Halfway.") == 2
+    first_round = [c for c in cues if c.position.set == 1 and c.position.phase == "work"]
+    assert sum(c.seconds for c in first_round[:-1]) == pytest.approx(60.0, abs=0.01)
+    assert any(t.startswith("Rest for 30 seconds") for t in texts)
+
+
+def test_pace_changes_speech_rate_and_rests_but_not_holds() -> None:
+    slow = compile_plan(CATALOG.get("foot"), "slow")
+    fast = compile_plan(CATALOG.get("foot"), "fast")
+    assert slow.seconds_from(0) > fast.seconds_from(0)
+    def hold_total(plan):  # type: ignore[no-untyped-def]
+        return sum(c.seconds for b in plan.blocks for c in b.cues if c.position.phase == "hold")
+    assert hold_total(slow) == pytest.approx(hold_total(fast), rel=0.02)
+
+
+def test_break_tags_chain_long_silences_and_escape_text() -> None:
+    assert break_tags(25) == (
+        '<break time="10000ms"/><break time="10000ms"/><break time="5000ms"/>'
+    )
+    assert break_tags(0) == ""
+    assert escape_text('Toes & heels <fast> "now"') == (
+        "Toes &amp; heels &lt;fast&gt; &quot;now&quot;"
+    )
+
+
+def test_speech_estimate_uses_one_documented_rate() -> None:
+    words = " ".join(["word"] * 30)
+    assert speech_seconds(words) == pytest.approx(30 * 60 / WORDS_PER_MINUTE)
+    assert speech_seconds(words, rate=0.85) > speech_seconds(words)
