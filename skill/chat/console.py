@@ -30,6 +30,7 @@ from skill.chat.speech import Line, display_lines, ssml_segments
 from skill.chat.transport import (
     DEFAULT_TIMEOUT_SECONDS,
     HttpTransport,
+    InProcessTransport,
     Transport,
     in_process_transport,
 )
@@ -88,8 +89,8 @@ def store_state_reader(store_url: str | None, user_id: str) -> StateReader:
             raise ChatError(f"the progress store is not available ({error})") from error
         except Exception as error:  # any store failure is reported, never fatal
             raise ChatError(f"cannot read the store: {type(error).__name__}: {error}") from error
-        if record is None:
-            return f"no progress stored yet in {url}"
+        if record is None or getattr(record, "version", None) == 0:
+            return f"no progress stored yet for this profile in {url}"
         shown = {"store": str(url), "version": getattr(record, "version", None),
                  "state": getattr(record, "state", record)}
         return json.dumps(shown, indent=2, sort_keys=True, default=str)
@@ -512,8 +513,11 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
                          "continuing without speech (apt-get install espeak-ng)\n")
     player = Player(Output(stdout), realtime=options.realtime, countdown=_is_tty(stdout),
                     speaker=speaker)
-    state_reader = (remote_state_reader(options.url) if options.url
-                    else store_state_reader(options.store_url, identity.user_id))
+    if isinstance(transport, InProcessTransport):
+        state_reader = store_state_reader(transport.store_url or options.store_url,
+                                          identity.user_id)
+    else:
+        state_reader = remote_state_reader(options.url or "")
     if concurrent_input is None:
         concurrent_input = interactive and player.takes_time
     console = Console(resolver=resolver, conversation=conversation, player=player,

@@ -1,9 +1,12 @@
 """Typed phrase -> intent and slots, from the same sample utterances Alexa is given.
 
 Matching is exact on normalised words: a sample's literal words must appear as typed and each
-`{slot}` captures one or more words. When several samples match, the most specific wins (more
-literal words, then fewer slot values Alexa could not resolve, then the model's own samples
-before the built-in intents' stock phrases, then model order), so the answer is deterministic.
+`{slot}` captures one or more words. When several samples match, the best is the one with the
+fewest slot values Alexa could not resolve, then the most specific (more literal words), then
+the model's own samples before the built-in intents' stock phrases, then model order. Finally,
+if another sample of the winning intent also matches with more slots resolved, that one is
+used: "start my foot routine" is a sample of its own and also "start my {routine}", and the
+skill learns more from the second. Every step is deterministic.
 """
 
 from __future__ import annotations
@@ -118,7 +121,7 @@ class _SlotRef:
 
 @dataclass(frozen=True)
 class _Candidate:
-    key: tuple[int, int, int, int]
+    key: tuple[int, int, int, int]  # smaller is better: see the module's docstring
     pattern: _Pattern
     fills: Mapping[str, SlotFill]
 
@@ -325,20 +328,26 @@ class Resolver:
         return Utterance("intent", FALLBACK_INTENT, (), invoked)
 
     def _best(self, words: list[str]) -> _Candidate | None:
+        candidates: list[_Candidate] = []
         exact = self._literal.get(" ".join(words))
         if exact is not None:
-            return _Candidate((-len(words), 0, exact.source_rank, exact.order), exact, {})
+            candidates.append(_Candidate((0, -len(words), exact.source_rank, exact.order),
+                                         exact, {}))
         present = set(words)
-        best: _Candidate | None = None
         for pattern in self._slotted:
-            if best is not None and pattern.literal_count < -best.key[0]:
-                continue
             if not all(item in present for item in pattern.items if isinstance(item, str)):
                 continue
             for captured in _captures(pattern.items, words):
                 candidate = self._score(pattern, captured, len(words))
-                if candidate is not None and (best is None or candidate.key < best.key):
-                    best = candidate
+                if candidate is not None:
+                    candidates.append(candidate)
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda candidate: candidate.key)
+        if best.key[0] == 0:
+            same_intent = [c for c in candidates
+                           if c.pattern.intent == best.pattern.intent and c.key[0] == 0]
+            best = min(same_intent, key=lambda c: (-len(c.fills), c.key))
         return best
 
     def _score(self, pattern: _Pattern, captured: Mapping[str, tuple[str, ...]],
@@ -357,7 +366,7 @@ class Resolver:
         # the carrier phrase is most of what was said; otherwise it is out of domain.
         if unresolved and pattern.literal_count * 2 <= phrase_length:
             return None
-        key = (-pattern.literal_count, unresolved, pattern.source_rank, pattern.order)
+        key = (unresolved, -pattern.literal_count, pattern.source_rank, pattern.order)
         return _Candidate(key, pattern, fills)
 
     def _fill(self, name: str, type_name: str, words: tuple[str, ...],

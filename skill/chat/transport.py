@@ -68,7 +68,8 @@ class InProcessTransport:
 
     def __init__(self, app: Any) -> None:
         self._client = app.test_client()
-        self.description = "the skill in this process"
+        self.store_url: str | None = app.config.get("STORE_URL")
+        self.description = f"the skill in this process (store {self.store_url})"
 
     def send(self, envelope: Mapping[str, Any]) -> Any:
         answer = self._client.post("/alexa", json=dict(envelope))
