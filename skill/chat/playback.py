@@ -18,15 +18,7 @@ from typing import TextIO
 
 from skill.chat.speech import Line, pause_line
 
-# Roughly Alexa's default speaking rate (about 150 words a minute).
-SPEAKING_WORDS_PER_SECOND = 2.5
-CONTINUATION = "       "
 CLEAR_LINE = "\r\x1b[K"
-
-
-def speaking_seconds(text: str) -> float:
-    return len(text.split()) / SPEAKING_WORDS_PER_SECOND
-
 
 class Output:
     """Thread-safe writes to the console's stdout."""
@@ -121,7 +113,7 @@ class Player:
                 if self.speaker is not None:
                     finished = self.speaker.say(line.text, stop)
                 else:
-                    finished = not stop.wait(speaking_seconds(line.text))
+                    finished = not stop.wait(line.speaking)
                 finished = finished and not stop.wait(line.seconds)
             if not finished:
                 return False

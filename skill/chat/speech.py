@@ -2,7 +2,8 @@
 
 Alexa's SSML uses prefixed tags without namespace declarations (`<amazon:emotion>`), so this
 reads it with the forgiving HTML tokenizer rather than an XML parser. Tags that only colour the
-voice (prosody, emphasis, say-as, voice, lang...) keep their text and are otherwise ignored.
+voice (prosody, emphasis, say-as, voice, lang...) keep their text and are otherwise ignored,
+except that a prosody rate stretches the time the words take, as the skill's own estimate does.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from skill.routine.cues import speech_seconds
+
 PAUSE_MARK = "· · ·"
 # Seconds for <break strength=...>; Alexa documents them only as comma/sentence/paragraph.
 _STRENGTH_SECONDS = {
     "none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.35, "strong": 0.75, "x-strong": 1.0,
 }
+_RATE_WORDS = {"x-slow": 0.6, "slow": 0.8, "medium": 1.0, "fast": 1.25, "x-fast": 1.5}
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # Below this, a pause reads as punctuation rather than as a line of its own.
@@ -25,6 +30,9 @@ VISIBLE_PAUSE_SECONDS = 1.0
 @dataclass(frozen=True)
 class Speech:
     text: str
+    seconds: float  # estimated time to say it
+
+
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,16 @@ class Pause:
 
 
 Segment = Speech | Pause
+
+
+def prosody_rate(value: str | None) -> float | None:
+    """The speaking-rate factor of a prosody rate attribute (1.0 = normal), None if absent."""
+    if not value:
+        return None
+    match = _PERCENT.match(value)
+    if match:
+        return max(float(match.group(1)) / 100, 0.2)
+    return _RATE_WORDS.get(value.strip().lower())
 
 
 def break_seconds(time: str | None, strength: str | None) -> float:
@@ -49,12 +67,13 @@ class _SsmlReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.segments: list[Segment] = []
         self._text: list[str] = []
+        self._rates: list[float] = [1.0]
 
     def _flush_text(self) -> None:
         text = _SPACES.sub(" ", "".join(self._text)).strip()
         self._text = []
         if text:
-            self.segments.append(Speech(text))
+            self.segments.append(Speech(text, speech_seconds(text, self._rates[-1])))
 
     def _pause(self, seconds: float) -> None:
         self._flush_text()
@@ -73,6 +92,10 @@ class _SsmlReader(HTMLParser):
             self._text.append(" [audio] ")
         elif tag in {"p", "s"}:
             self._text.append(" ")
+        elif tag == "prosody":
+            self._flush_text()
+            rate = prosody_rate(values.get("rate"))
+            self._rates.append(self._rates[-1] * rate if rate else self._rates[-1])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -80,6 +103,9 @@ class _SsmlReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in {"p", "s"}:
             self._text.append(" ")
+        elif tag == "prosody" and len(self._rates) > 1:
+            self._flush_text()
+            self._rates.pop()
 
     def handle_data(self, data: str) -> None:
         self._text.append(data)
@@ -96,8 +122,10 @@ def ssml_segments(ssml: str) -> list[Segment]:
     reader.close()
     merged: list[Segment] = []
     for segment in reader.segments:
-        if merged and isinstance(segment, Speech) and isinstance(merged[-1], Speech):
-            merged[-1] = Speech(f"{merged[-1].text} {segment.text}")
+        previous = merged[-1] if merged else None
+        if isinstance(segment, Speech) and isinstance(previous, Speech):
+            merged[-1] = Speech(f"{previous.text} {segment.text}",
+                                previous.seconds + segment.seconds)
         else:
             merged.append(segment)
     return merged
@@ -119,31 +147,34 @@ def pause_line(seconds: float) -> str:
 class Line:
     """One line of the console's rendering.
 
-    A text line carries the words and the short pauses inside it (waited, not shown); a pause
-    line carries a pause of a second or more, shown as `· · · N s`.
+    A text line carries the words, the time they take to say (`speaking`) and the short pauses
+    inside it (`seconds`: waited, not shown); a pause line carries a pause of a second or more
+    in `seconds`, shown as `· · · N s`.
     """
 
     text: str
     seconds: float
     is_pause: bool
+    speaking: float = 0.0
 
 
 def display_lines(segments: list[Segment]) -> list[Line]:
     lines: list[Line] = []
     words: list[str] = []
-    short_pauses = 0.0
+    short_pauses = speaking = 0.0
     for segment in segments:
         if isinstance(segment, Speech):
             words.append(segment.text)
+            speaking += segment.seconds
         elif segment.seconds >= VISIBLE_PAUSE_SECONDS:
             if words:
-                lines.append(Line(" ".join(words), short_pauses, is_pause=False))
-                words, short_pauses = [], 0.0
+                lines.append(Line(" ".join(words), short_pauses, False, speaking))
+                words, short_pauses, speaking = [], 0.0, 0.0
             lines.append(Line(pause_line(segment.seconds), segment.seconds, is_pause=True))
         else:
             short_pauses += segment.seconds
     if words:
-        lines.append(Line(" ".join(words), short_pauses, is_pause=False))
+        lines.append(Line(" ".join(words), short_pauses, False, speaking))
     return lines
 
 
