@@ -1,0 +1,48 @@
+"""The interaction models, the handlers and the routine data agree with each other."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.alexa.skill import HANDLED_INTENTS
+from skill.routine.catalog import Catalog
+
+MODELS = sorted((Path(__file__).resolve().parents[1] / "interaction_models").glob("*.json"))
+
+
+def language_model(path: Path) -> dict[str, Any]:
+    model: dict[str, Any] = json.loads(path.read_text())["interactionModel"]["languageModel"]
+    return model
+
+
+def slot_type_ids(path: Path, name: str) -> dict[str, str]:
+    types = {t["name"]: t for t in language_model(path)["types"]}
+    return {v["id"]: v["name"]["value"] for v in types[name]["values"]}
+
+
+def test_there_are_five_locales() -> None:
+    assert [p.stem for p in MODELS] == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+def test_every_model_intent_has_a_handler_and_every_handler_intent_is_in_the_model(
+    path: Path,
+) -> None:
+    declared = {intent["name"] for intent in language_model(path)["intents"]}
+    assert declared - HANDLED_INTENTS == set(), "intents without a handler"
+    assert HANDLED_INTENTS - declared == set(), "handlers for intents the model lacks"
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+def test_slot_values_match_the_routine_data(path: Path) -> None:
+    catalog = Catalog.builtin()
+    routines = slot_type_ids(path, "RoutineName")
+    assert set(routines) == set(catalog.ids())
+    for routine in catalog:
+        assert routines[routine.id] == routine.name
+        exercises = slot_type_ids(path, "ExerciseName")
+        assert exercises == {e.id: e.name for e in routine.exercises}
