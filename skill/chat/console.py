@@ -408,10 +408,14 @@ class Console:
         return self._playback is not None and self._playback.is_alive()
 
     def _stop_playback(self) -> None:
+        """Barge-in: cut the block that is playing short."""
         if self._playback is not None:
+            interrupted = self._playback.is_alive()
             self._stop_playing.set()
             self._playback.join()
             self._playback = None
+            if interrupted:
+                self.output.line("(interrupted)")
 
 
 # -- command line ------------------------------------------------------------------------

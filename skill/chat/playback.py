@@ -128,7 +128,7 @@ class Player:
         while (left := deadline - time.monotonic()) > 0:
             self.output.write(f"{CLEAR_LINE}{shown}  {math.ceil(left)}…")
             if stop.wait(min(left, 0.2)):
-                self.output.write(f"{CLEAR_LINE}{shown}  (interrupted)\n")
+                self.output.write(f"{CLEAR_LINE}{shown}\n")
                 return False
         self.output.write(f"{CLEAR_LINE}{shown}\n")
         return True

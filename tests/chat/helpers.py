@@ -31,6 +31,7 @@ def small_model_document() -> dict[str, Any]:
                     {"name": "SetRepsIntent",
                      "slots": [{"name": "count", "type": "AMAZON.NUMBER"}],
                      "samples": ["do {count} reps"]},
+                    {"name": "ShortHoldIntent", "samples": ["short hold"]},
                     {"name": "AMAZON.StopIntent", "samples": []},
                     {"name": "AMAZON.HelpIntent", "samples": []},
                     {"name": "AMAZON.YesIntent", "samples": []},
