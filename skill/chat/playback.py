@@ -125,9 +125,12 @@ class Player:
             self.output.line(shown)
             return not stop.wait(seconds)
         deadline = time.monotonic() + seconds
+        showing = None
         while (left := deadline - time.monotonic()) > 0:
-            self.output.write(f"{CLEAR_LINE}{shown}  {math.ceil(left)}…")
-            if stop.wait(min(left, 0.2)):
+            if math.ceil(left) != showing:
+                showing = math.ceil(left)
+                self.output.write(f"{CLEAR_LINE}{shown}  {showing}…")
+            if stop.wait(min(left, 0.1)):
                 self.output.write(f"{CLEAR_LINE}{shown}\n")
                 return False
         self.output.write(f"{CLEAR_LINE}{shown}\n")

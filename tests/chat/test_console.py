@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +18,7 @@ import pytest
 from skill.chat.console import ChatOptions, run_chat
 from skill.chat.envelopes import identity_for_profile, validate_request_envelope
 
-from .helpers import write_small_model
+from .helpers import REPO, write_small_model
 from .stub_skill import StubSkill, speech
 
 
@@ -265,3 +268,50 @@ def test_a_response_without_speech(model: Path) -> None:
     with StubSkill(lambda e: (200, speech("<speak></speak>", end=True))).running() as stub:
         _, out, _ = chat(stub, model, "next step\n")
     assert "coach> (silence: the skill said nothing)" in out
+
+
+def test_at_a_terminal_realtime_counts_down_and_listens_while_playing(model: Path) -> None:
+    """A real pseudo-terminal: the console launches, prompts, counts down, and barges in."""
+    pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal (pty module)")
+
+    def read_until(fd: int, needle: bytes, seen: bytearray, limit: float) -> None:
+        deadline = time.monotonic() + limit
+        while needle not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    seen.extend(os.read(fd, 4096))
+                except OSError:  # the child closed the terminal
+                    return
+
+    with StubSkill().running() as stub:
+        leader, follower = pty.openpty()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "skill.chat", "--url", stub.url, "--model", str(model),
+             "--realtime"],
+            stdin=follower, stdout=follower, stderr=follower, cwd=REPO, close_fds=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        os.close(follower)
+        seen = bytearray()
+        try:
+            read_until(leader, b"you> ", seen, 10)          # launched, then prompted
+            os.write(leader, b"do calf drops\n")
+            read_until(leader, "· · · 20 s  19…".encode(), seen, 10)
+            os.write(leader, b"what's left\n")
+            read_until(leader, b"You said RepsLeftIntent.", seen, 10)
+            os.write(leader, b"/quit\n")
+            assert child.wait(timeout=10) == 0
+            read_until(leader, b"\0", seen, 0.2)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            os.close(leader)
+    text = seen.decode("utf-8", errors="replace")
+    assert stub.kinds() == ["*LaunchRequest", "IntentRequest:GoToExerciseIntent",
+                            "IntentRequest:RepsLeftIntent", "SessionEndedRequest:USER_INITIATED"]
+    assert "coach> Welcome. Ready?" in text
+    assert "\r\x1b[K       · · · 20 s  20…" in text    # a live countdown, rewritten in place
+    assert "(interrupted)" in text
+    assert "Relax." not in text
+    assert stub.arrivals[2] - stub.arrivals[1] < 5
