@@ -14,6 +14,13 @@ from skill.chat.errors import ChatError, TransportError
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 10.0
+# What a rejection from a running service usually means for someone chatting with it.
+_REJECTION_HINTS = (
+    ("header is missing", "the service checks signatures: start it with "
+                          "FOOTCOACH_VERIFY_SIGNATURES=0 to chat with it"),
+    ("different skill", "the service expects another skill id: pass --skill-id or set "
+                        "FOOTCOACH_SKILL_ID to the service's"),
+)
 
 
 class Transport(Protocol):
@@ -45,6 +52,15 @@ class HttpTransport:
         self.description = f"the skill at {url}"
 
     def send(self, envelope: Mapping[str, Any]) -> Any:
+        try:
+            return self._post(envelope)
+        except TransportError as error:
+            hints = [hint for clue, hint in _REJECTION_HINTS if clue in str(error)]
+            if hints:
+                raise TransportError(f"{error} ({hints[0]})") from error
+            raise
+
+    def _post(self, envelope: Mapping[str, Any]) -> Any:
         request = urllib.request.Request(
             self.url,
             data=json.dumps(envelope).encode("utf-8"),

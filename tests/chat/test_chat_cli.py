@@ -7,6 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +122,43 @@ def test_entry_points_and_fallback(tmp_path: Path, entry: str) -> None:
     assert result.stdout.splitlines()[:2] == ["you> order a pizza",
                                               "» IntentRequest AMAZON.FallbackIntent"]
     assert result.stdout.splitlines()[2].startswith("coach> ")
+
+
+@contextmanager
+def served_app(config: dict[str, Any]) -> Iterator[str]:
+    """The real Flask app on a loopback port, as `footcoach serve` would run it."""
+    from werkzeug.serving import make_server
+
+    from skill.app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(config), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def test_chat_with_a_running_service(tmp_path: Path) -> None:
+    store = tmp_path / "served.db"
+    config = {"VERIFY_SIGNATURES": False, "STORE_URL": f"sqlite:///{store}", "SKILL_ID": None}
+    with served_app(config) as url:
+        result = run_chat(tmp_path / "unused.db", "open foot coach\nyes\nwhat exercise is this\n"
+                          "/state\n", "--url", url, "--profile", "ann")
+    assert result.returncode == 0, result.stderr
+    answers = coach_answers(result.stdout)
+    assert [len(answers[key]) > 0 for key in answers] == [True] * 4
+    assert "/state is not available remotely" in answers["3:/state"][0]
+    assert store.exists() and not (tmp_path / "unused.db").exists()
+
+
+def test_a_service_that_checks_signatures_explains_itself(tmp_path: Path) -> None:
+    config = {"VERIFY_SIGNATURES": True, "STORE_URL": f"sqlite:///{tmp_path / 's.db'}",
+              "SKILL_ID": None}
+    with served_app(config) as url:
+        result = run_chat(tmp_path / "x.db", "", "--url", url, "--say", "help")
+    assert result.returncode == 1
+    assert "HTTP 400" in result.stderr and "FOOTCOACH_VERIFY_SIGNATURES=0" in result.stderr
