@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import os
 import queue
@@ -24,7 +25,7 @@ from skill.chat.envelopes import DEFAULT_APPLICATION_ID, SkillResponse, identity
 from skill.chat.errors import ChatError, TransportError
 from skill.chat.model import find_model_file, load_model
 from skill.chat.playback import Output, Player, Speaker
-from skill.chat.resolver import BUILT_IN_PHRASES, Resolver, Utterance
+from skill.chat.resolver import Resolver, Utterance
 from skill.chat.session import Conversation
 from skill.chat.speech import Line, display_lines, ssml_segments
 from skill.chat.transport import (
@@ -175,11 +176,7 @@ class Console:
         if response is None:
             return EXIT_FAILED
         lines = display_lines(ssml_segments(response.speech_ssml or ""))
-        if self.player.takes_time:
-            self.player.play(lines, COACH, threading.Event())
-        else:
-            for line in lines:
-                self.output.line(line.text)
+        self.player.play(lines, "", threading.Event())
         return EXIT_OK
 
     # -- input loops ---------------------------------------------------------------------
@@ -359,12 +356,8 @@ class Console:
         self.output.line("Say what you would say to an Echo, for example:")
         for intent, phrase in self.resolver.examples():
             self.output.line(f"  {phrase:<40} {intent}")
-        self.output.line(f'  alexa, ask {self.resolver.model.invocation_name} for the next step'
-                         "   (a one-shot, in a new session)")
-        built_in = [p for i, phrases in BUILT_IN_PHRASES.items()
-                    if self.resolver.model.intent(i) for p in phrases[:1]]
-        if built_in:
-            self.output.line("Alexa also understands: " + ", ".join(built_in))
+        one_shot = f"alexa, ask {self.resolver.model.invocation_name} for the next step"
+        self.output.line(f"  {one_shot:<40} (a one-shot: a new session)")
         self.output.line("An empty line is silence: the coach repeats its question once.")
         self.output.line("Commands:")
         for usage, meaning in COMMANDS:
@@ -468,6 +461,10 @@ def options_from_args(args: argparse.Namespace) -> ChatOptions:
 
 def chat_main(args: argparse.Namespace) -> int:
     """`footcoach chat`, given the arguments `add_chat_arguments` declared."""
+    for stream in (sys.stdout, sys.stderr):
+        # The pause mark is not ASCII: never crash on a terminal that cannot show it.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     return run_chat(options_from_args(args))
 
 

@@ -37,7 +37,9 @@ class Output:
 
 
 def label_for(index: int, label: str) -> str:
-    """`coach> ` on a block's first line, aligned blanks after it."""
+    """`coach> ` on a block's first line, aligned blanks after it; nothing for no label."""
+    if not label:
+        return ""
     return f"{label}> " if index == 0 else " " * len(f"{label}> ")
 
 

@@ -262,10 +262,12 @@ class Resolver:
         return tuple(fills.values())
 
     def examples(self) -> list[tuple[str, str]]:
-        """(intent, phrase) pairs for /help: each intent's first sample with slots filled."""
+        """(intent, phrase) pairs for /help: each intent's first sample, preferring one with a
+        slot (filled with a real value) so the example shows what the slot is for."""
         examples: list[tuple[str, str]] = []
         for intent in self.model.intents:
-            phrase = next(iter(intent.samples), None) or next(
+            with_slot = (sample for sample in intent.samples if _SLOT_MARKER.search(sample))
+            phrase = next(with_slot, None) or next(iter(intent.samples), None) or next(
                 iter(BUILT_IN_PHRASES.get(intent.name, ())), None)
             if phrase is None:
                 continue

@@ -315,3 +315,20 @@ def test_at_a_terminal_realtime_counts_down_and_listens_while_playing(model: Pat
     assert "(interrupted)" in text
     assert "Relax." not in text
     assert stub.arrivals[2] - stub.arrivals[1] < 5
+
+
+def test_debug_shows_every_envelope(stub: StubSkill, model: Path) -> None:
+    _, out, err = chat(stub, model, "next step\n", debug=True)
+    assert '"type": "IntentRequest"' in err and '"sessionAttributes"' in err
+    assert err.count("→ {") == 2 and err.count("← {") == 2  # the intent, then SessionEnded
+    assert "coach> You said NextStepIntent." in out
+
+
+def test_a_terminal_that_cannot_show_the_pause_mark(stub: StubSkill, model: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.chat", "--url", stub.url, "--model", str(model),
+         "--say", "do calf drops"],
+        capture_output=True, cwd=REPO, timeout=30, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("ascii").splitlines() == ["Hold.", "? ? ? 20 s", "Relax."]
