@@ -94,11 +94,12 @@ class ChainFetcher:
 
     def _download(self, target: str) -> bytes:
         parts = urlsplit(target)
-        connection = _open_connection(parts, self._timeout_s)
         deadline = time.monotonic() + self._timeout_s
         expired = threading.Event()
         watchdog: threading.Timer | None = None
+        connection: http.client.HTTPConnection | None = None
         try:
+            connection = _open_connection(parts, self._timeout_s)
             connection.connect()
             watchdog = _start_watchdog(connection, deadline, expired)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -117,7 +118,8 @@ class ChainFetcher:
         finally:
             if watchdog is not None:
                 watchdog.cancel()
-            connection.close()
+            if connection is not None:
+                connection.close()
         if expired.is_set():  # the watchdog cut the connection; what arrived is incomplete
             raise VerificationError("certificate chain download timed out")
         return body

@@ -173,8 +173,9 @@ def test_a_server_that_trickles_is_cut_off_at_the_total_deadline(
             handler.end_headers()
             handler.wfile.flush()
         payload = pki.chain_pem if phase == "body" else b"X-Slow: " + b"z" * 10_000
+        gives_up_at = time.monotonic() + 3  # so a client without a total deadline fails, not hangs
         for byte in payload:
-            if handler.server.state.release.wait(0.05):
+            if handler.server.state.release.wait(0.05) or time.monotonic() > gives_up_at:
                 return
             handler.wfile.write(bytes([byte]))
             handler.wfile.flush()
