@@ -162,3 +162,13 @@ def test_a_service_that_checks_signatures_explains_itself(tmp_path: Path) -> Non
         result = run_chat(tmp_path / "x.db", "", "--url", url, "--say", "help")
     assert result.returncode == 1
     assert "HTTP 400" in result.stderr and "FOOTCOACH_VERIFY_SIGNATURES=0" in result.stderr
+
+
+def test_store_option_and_launch_on_piped_input(tmp_path: Path) -> None:
+    chosen = tmp_path / "chosen.db"
+    result = run_chat(tmp_path / "env.db", "/state\n", "--launch", "--store",
+                      f"sqlite:///{chosen}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("coach> ")  # launched before the first typed line
+    assert state_shown(result.stdout)["store"] == f"sqlite:///{chosen}"
+    assert chosen.exists() and not (tmp_path / "env.db").exists()
