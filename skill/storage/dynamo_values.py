@@ -2,8 +2,10 @@
 
 Numbers travel as decimal strings: a float goes in as the shortest decimal that reads back as
 the same float (``Decimal(repr(x))``), so 0.1 is stored as 0.1, not 0.1000000000000000055...
-Numbers come back as int when integral, else float. DynamoDB keeps 38 significant digits and
-exponents from -130 to +125; a number outside that raises ValueError rather than being rounded.
+Numbers come back as int when integral, else float; so an integral float (2.0, 1e17) goes in
+as its exact integer value, which compares equal to it when it comes back as an int.
+DynamoDB keeps 38 significant digits and exponents from -130 to +125; a number outside that
+raises ValueError rather than being rounded.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def to_attribute(value: Any) -> AttributeValueTypeDef:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"DynamoDB cannot store the number {value!r}")
+        if value.is_integer():
+            # It comes back as an int, so store its exact value: the shortest repr of
+            # 1.3477334155057666e17 reads back as 134773341550576660, not ...656.
+            return {"N": _number(Decimal(int(value)))}
         return {"N": _number(Decimal(repr(value)))}
     if isinstance(value, dict):
         return {"M": to_map(value)}

@@ -1,7 +1,8 @@
 """The production progress store: one DynamoDB item per runner.
 
-Configured only through boto3's own conventions: region (AWS_REGION / AWS_DEFAULT_REGION /
-config files), the credentials chain, and AWS_ENDPOINT_URL_DYNAMODB for a local endpoint.
+Configured only through boto3's own conventions: region (AWS_DEFAULT_REGION or the config
+files, else AWS_REGION as the other AWS SDKs use it), the credentials chain, and
+AWS_ENDPOINT_URL_DYNAMODB for a local endpoint.
 The service needs only dynamodb:GetItem and dynamodb:PutItem on its table.
 
 Item: ``runner`` (S, the hashed key, partition key), ``version`` (N), ``turn_at`` (N),
@@ -51,8 +52,9 @@ SAVE_ATTEMPTS = 5
 CONFLICT_BACKOFF_S = 0.005  # doubled per attempt, with full jitter: at most ~150 ms in all
 PING_KEY = "footcoach-ping"  # can never be a runner key: those are 64 hex digits
 
-# A dead store must fail a turn well inside Alexa's 8 s: at worst 3 attempts of
-# (1 s connect or 1.5 s read) plus botocore's standard backoff (< 1 s, then < 2 s).
+# A dead store must fail a turn well inside Alexa's 8 s: at worst 3 attempts of (1 s connect
+# or 1.5 s read) plus botocore's standard backoff (for DynamoDB < 75 ms in all, or < 3 s when
+# throttled): under 5 s per call, and milliseconds when the connection is refused.
 CLIENT_CONFIG = Config(
     connect_timeout=1.0,
     read_timeout=1.5,
@@ -92,13 +94,16 @@ class DynamoDBStore:
         self.reads = 0
         self.writes = 0
         self._count_lock = threading.Lock()
+        self._closed = False
         session = session or boto3.session.Session()
         self._client = _client(session)
+        self.region = self._client.meta.region_name
         if session.get_credentials() is None:
             self._client.close()
             raise StoreConfigError(_NO_CREDENTIALS)
 
     def load(self, key: str) -> RunnerRecord:
+        self._refuse_if_closed()
         with self._count_lock:
             self.reads += 1
         with _store_errors(self.table_name):
@@ -138,13 +143,20 @@ class DynamoDBStore:
 
     def ping(self) -> None:
         # GetItem, not DescribeTable: the service's IAM policy allows only item actions.
+        self._refuse_if_closed()
         with _store_errors(self.table_name):
             self._client.get_item(TableName=self.table_name, Key={KEY_ATTRIBUTE: {"S": PING_KEY}})
 
     def close(self) -> None:
+        self._closed = True
         self._client.close()
 
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise StoreUnavailable(f"the store for DynamoDB table {self.table_name} is closed")
+
     def _put_if_current(self, record: RunnerRecord) -> None:
+        self._refuse_if_closed()
         turn_at = to_attribute(record.turn_at)
         item: dict[str, AttributeValueTypeDef] = {
             KEY_ATTRIBUTE: {"S": record.key},
@@ -225,8 +237,11 @@ def create_table(
 
 
 def _client(session: boto3.session.Session) -> DynamoDBClient:
+    # botocore reads AWS_DEFAULT_REGION and config files but not AWS_REGION, which the other
+    # AWS SDKs, ECS and Lambda use: fall back to it only when botocore finds no region at all.
+    region = session.region_name or os.environ.get("AWS_REGION") or None
     try:
-        return session.client("dynamodb", config=CLIENT_CONFIG)
+        return session.client("dynamodb", region_name=region, config=CLIENT_CONFIG)
     except NoRegionError as exc:
         raise StoreConfigError(
             "no AWS region is configured for DynamoDB: set AWS_REGION (or AWS_DEFAULT_REGION, "

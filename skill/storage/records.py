@@ -114,7 +114,10 @@ def _union_history(older: list[Any], newer: list[Any]) -> list[Any]:
     by_identity: dict[str, Any] = {}
     for entry in [*older, *newer]:  # the newer record's copy of an entry wins
         by_identity[_entry_identity(entry)] = entry
-    return sorted(copy.deepcopy(list(by_identity.values())), key=_completed_at)
+    # Ties in completion time are ordered by identity, so the result never depends on
+    # which device happened to write first.
+    ordered = sorted(by_identity.items(), key=lambda item: (_completed_at(item[1]), item[0]))
+    return [copy.deepcopy(entry) for _, entry in ordered]
 
 
 def _entry_identity(entry: Any) -> str:

@@ -81,8 +81,9 @@ class SQLiteStore:
         try:
             with self._pool.connection() as connection, _write_transaction(connection):
                 if _write_if_current(connection, record, state_json):
-                    return RunnerRecord(record.key, record.state, record.version + 1,
-                                        record.turn_at)
+                    return RunnerRecord(
+                        record.key, record.state, record.version + 1, record.turn_at
+                    )
                 # Lost the race: we hold the write lock now, so what we read stays current.
                 self._count("reads")
                 merged = merge(_select(connection, record.key), record)
