@@ -11,6 +11,7 @@ Item: ``runner`` (S, the hashed key, partition key), ``version`` (N), ``turn_at`
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -43,6 +44,8 @@ from skill.storage.records import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+_log = logging.getLogger(__name__)
 
 KEY_ATTRIBUTE = "runner"
 TTL_ATTRIBUTE = "expires_at"
@@ -230,7 +233,13 @@ def create_table(
                     TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 300}
                 )
             if wait or _is_active(client, table_name):
-                _enable_ttl(client, table_name)
+                try:
+                    _enable_ttl(client, table_name)
+                except ClientError as exc:
+                    if exc.response.get("Error", {}).get("Code") != "UnknownOperationException":
+                        raise
+                    # Some emulators (dynalite) have no TTL; DynamoDB and DynamoDB Local do.
+                    _log.warning("this DynamoDB endpoint has no TTL: items will not expire")
     finally:
         client.close()
     return outcome
