@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_runtime.exceptions import AskSdkException
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -65,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def alexa() -> tuple[Response, int] | Response:
         body = request.get_data(cache=False)
         try:
-            envelope = services.verifier.verify(request.headers, body)
+            envelope = services.verifier.verify(dict(request.headers), body)
         except VerificationError as error:
             log.info("rejected request: %s", error.reason)
             return jsonify(error=error.reason), error.status

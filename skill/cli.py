@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 
+from skill.chat.console import add_chat_arguments, chat_main
 from skill.routine.catalog import Catalog, RoutineError
 from skill.routine.plan import PACES, compile_plan
 from skill.routine.speech import body_ssml
@@ -24,21 +25,22 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(run=run_serve)
 
-    chat = commands.add_parser("chat", help="talk to the skill in a terminal, without an Echo")
-    try:
-        from skill.chat.console import add_chat_arguments, chat_main
-    except ImportError:  # pragma: no cover - the console lands in its own change
-        chat.set_defaults(run=lambda _args: print("chat is not available yet") or 1)
-    else:
-        add_chat_arguments(chat)
-        chat.set_defaults(run=chat_main)
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the skill in a terminal, without an Echo",
+        description="Type what you would say to Alexa; the coach answers, with pauses shown.",
+    )
+    add_chat_arguments(chat)
+    chat.set_defaults(run=chat_main)
 
     store = commands.add_parser("store", help="manage the progress store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     create = store_commands.add_parser(
         "create", help="create the DynamoDB table (idempotent; waits until it is active)"
     )
-    create.add_argument("--table", help="table name (default: from FOOTCOACH_STORE=dynamodb://TABLE)")
+    create.add_argument(
+        "--table", help="table name (default: from FOOTCOACH_STORE=dynamodb://TABLE)"
+    )
     create.set_defaults(run=run_store_create)
 
     script = commands.add_parser("script", help="print a routine's spoken script with its pauses")
@@ -59,8 +61,11 @@ def run_serve(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"footcoach: {error}", file=sys.stderr)
         return 2
-    print(f"Foot Coach is listening on http://{args.host}:{args.port}/alexa "
-          f"(store: {app.config['STORE_URL']})", file=sys.stderr)
+    print(
+        f"Foot Coach is listening on http://{args.host}:{args.port}/alexa "
+        f"(store: {app.config['STORE_URL']})",
+        file=sys.stderr,
+    )
     app.run(host=args.host, port=args.port, threaded=True)
     return 0
 
@@ -74,10 +79,12 @@ def run_store_create(args: argparse.Namespace) -> int:
     if not table:
         url = os.environ.get("FOOTCOACH_STORE", "")
         if not url.startswith("dynamodb://"):
-            print("footcoach: give --table NAME or set FOOTCOACH_STORE=dynamodb://TABLE",
-                  file=sys.stderr)
+            print(
+                "footcoach: give --table NAME or set FOOTCOACH_STORE=dynamodb://TABLE",
+                file=sys.stderr,
+            )
             return 2
-        table = url[len("dynamodb://"):]
+        table = url[len("dynamodb://") :]
     try:
         outcome = create_table(table)
     except StoreError as error:
@@ -95,25 +102,35 @@ def run_script(args: argparse.Namespace) -> int:
         return 1
     routine_id = args.routine or catalog.default.id
     if routine_id not in catalog:
-        print(f"footcoach: unknown routine {routine_id!r} (known: {', '.join(catalog.ids())})",
-              file=sys.stderr)
+        print(
+            f"footcoach: unknown routine {routine_id!r} (known: {', '.join(catalog.ids())})",
+            file=sys.stderr,
+        )
         return 2
     plan = compile_plan(catalog.get(routine_id), args.pace)
     for block in plan.blocks:
-        print(f"--- block {block.index + 1} of {len(plan.blocks)}, {block.kind}, "
-              f"{round(block.seconds())} s ---")
+        print(
+            f"--- block {block.index + 1} of {len(plan.blocks)}, {block.kind}, "
+            f"{round(block.seconds())} s ---"
+        )
         print(readable(body_ssml(block.cues)))
     print(f"--- about {round(plan.seconds_from(0) / 60)} minutes of coaching ---")
     return 0
 
 
 def readable(ssml: str) -> str:
-    text = re.sub(r'<break time="(\d+)ms"/>', lambda m: f" · · · {int(m.group(1)) / 1000:g} s ",
-                  ssml)
+    text = re.sub(
+        r'<break time="(\d+)ms"/>', lambda m: f" · · · {int(m.group(1)) / 1000:g} s ", ssml
+    )
     text = re.sub(r"(?: · · · [\d.]+ s ){2,}", _merge_breaks, text)
     text = re.sub(r"<[^>]+>", "", text)
-    return (text.replace("&apos;", "'").replace("&quot;", '"').replace("&lt;", "<")
-            .replace("&gt;", ">").replace("&amp;", "&")).strip()
+    return (
+        text.replace("&apos;", "'")
+        .replace("&quot;", '"')
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    ).strip()
 
 
 def _merge_breaks(match: re.Match[str]) -> str:

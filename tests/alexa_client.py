@@ -40,10 +40,15 @@ class Answer:
         return None if reprompt is None else str(reprompt["outputSpeech"]["ssml"])
 
 
-def post(url: str, body: bytes, headers: dict[str, str] | None = None,
-         timeout: float = 10) -> Answer:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+def post(
+    url: str, body: bytes, headers: dict[str, str] | None = None, timeout: float = 10
+) -> Answer:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return Answer(response.status, json.loads(response.read() or b"{}"))
@@ -81,7 +86,8 @@ class Echo:
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
         system: dict[str, Any] = {
-            "application": application, "user": user,
+            "application": application,
+            "user": user,
             "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
             "apiEndpoint": "https://api.amazonalexa.com",
         }
@@ -89,9 +95,13 @@ class Echo:
             system["person"] = {"personId": self.person_id}
         return {
             "version": "1.0",
-            "session": {"new": self.new, "sessionId": self.session_id,
-                        "application": application, "attributes": self.attributes,
-                        "user": user},
+            "session": {
+                "new": self.new,
+                "sessionId": self.session_id,
+                "application": application,
+                "attributes": self.attributes,
+                "user": user,
+            },
             "context": {"System": system},
             "request": {
                 "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
@@ -143,5 +153,9 @@ def slot(name: str, value: str) -> dict[str, Any]:
     resolution = {"authority": authority, "status": status}
     if values:
         resolution["values"] = values
-    return {"name": name, "value": spoken, "confirmationStatus": "NONE",
-            "resolutions": {"resolutionsPerAuthority": [resolution]}}
+    return {
+        "name": name,
+        "value": spoken,
+        "confirmationStatus": "NONE",
+        "resolutions": {"resolutionsPerAuthority": [resolution]},
+    }

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helper modules
 
-from servers import serve_in_thread  # noqa: E402
+from servers import serve_in_thread
 
-from skill.app import create_app  # noqa: E402
+from skill.app import create_app
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alexa_client import get
 from flask import Flask
 from werkzeug.serving import make_server
-
-from alexa_client import get
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +60,10 @@ class ServiceProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "skill.cli", "serve", "--port", str(self.port)],
-                cwd=PROJECT_ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log,
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -6,8 +6,22 @@ import re
 import xml.etree.ElementTree as ET
 
 ALLOWED_TAGS = {
-    "speak", "break", "prosody", "p", "s", "say-as", "emphasis", "audio", "lang", "phoneme",
-    "sub", "w", "voice", "amazon:effect", "amazon:emotion", "amazon:domain",
+    "speak",
+    "break",
+    "prosody",
+    "p",
+    "s",
+    "say-as",
+    "emphasis",
+    "audio",
+    "lang",
+    "phoneme",
+    "sub",
+    "w",
+    "voice",
+    "amazon:effect",
+    "amazon:emotion",
+    "amazon:domain",
 }
 AMAZON_NS = "http://amazon.com/ssml/2017"
 MAX_CHARS = 8_000

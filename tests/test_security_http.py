@@ -36,27 +36,31 @@ def rogue() -> SigningAuthority:
 @pytest.fixture(scope="module")
 def expired(pki: SigningAuthority) -> SigningAuthority:
     now = datetime.now(UTC)
-    return make_pki(not_before=now - timedelta(days=60), not_after=now - timedelta(days=1),
-                    cert_url=EXPIRED_URL)
+    return make_pki(
+        not_before=now - timedelta(days=60), not_after=now - timedelta(days=1), cert_url=EXPIRED_URL
+    )
 
 
 @pytest.fixture
-def service(tmp_path: Path, pki: SigningAuthority, rogue: SigningAuthority,
-            expired: SigningAuthority) -> Iterator[tuple[str, Any]]:
+def service(
+    tmp_path: Path, pki: SigningAuthority, rogue: SigningAuthority, expired: SigningAuthority
+) -> Iterator[tuple[str, Any]]:
     fetcher = ChainFetcher()
     fetcher.seed(pki.cert_url, pki.chain_pem)
     fetcher.seed(rogue.cert_url, rogue.chain_pem)
     fetcher.seed(expired.cert_url, expired.chain_pem)
     verifier = RequestVerifier(skill_id=SKILL_ID, fetcher=fetcher, roots=[pki.root])
-    app = create_app({"STORE_URL": f"sqlite:///{tmp_path / 'p.db'}", "VERIFIER": verifier,
-                      "SKILL_ID": SKILL_ID})
+    app = create_app(
+        {"STORE_URL": f"sqlite:///{tmp_path / 'p.db'}", "VERIFIER": verifier, "SKILL_ID": SKILL_ID}
+    )
     with serve_in_thread(app) as url:
         yield url, app.extensions["footcoach"].store
 
 
 def launch_body(**changes: Any) -> bytes:
     envelope = Echo("unused", skill_id=changes.pop("skill_id", SKILL_ID)).envelope(
-        {"type": "LaunchRequest"})
+        {"type": "LaunchRequest"}
+    )
     if "timestamp" in changes:
         envelope["request"]["timestamp"] = changes.pop("timestamp")
     return json.dumps(envelope).encode()
@@ -66,8 +70,9 @@ def stamp(delta_s: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=delta_s)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_a_correctly_signed_request_is_answered(service: tuple[str, Any],
-                                                pki: SigningAuthority) -> None:
+def test_a_correctly_signed_request_is_answered(
+    service: tuple[str, Any], pki: SigningAuthority
+) -> None:
     url, store = service
     echo = Echo(url + "/alexa", skill_id=SKILL_ID, sign=lambda body: sign_headers(pki, body))
     assert "Foot Coach" in echo.launch().speech
@@ -75,8 +80,9 @@ def test_a_correctly_signed_request_is_answered(service: tuple[str, Any],
     assert store.writes == 2
 
 
-def bad_requests(pki: SigningAuthority, rogue: SigningAuthority) -> list[tuple[str, bytes,
-                                                                                dict[str, str]]]:
+def bad_requests(
+    pki: SigningAuthority, rogue: SigningAuthority
+) -> list[tuple[str, bytes, dict[str, str]]]:
     body = launch_body()
     good = sign_headers(pki, body)
     url_header = "SignatureCertChainUrl"
@@ -86,11 +92,17 @@ def bad_requests(pki: SigningAuthority, rogue: SigningAuthority) -> list[tuple[s
         ("empty signature", body, {**good, "Signature-256": ""}),
         ("no cert url", body, {"Signature-256": good["Signature-256"]}),
         ("empty cert url", body, {**good, url_header: ""}),
-        ("legacy SHA-1 header only", body, {url_header: pki.cert_url,
-                                            "Signature": good["Signature-256"]}),
+        (
+            "legacy SHA-1 header only",
+            body,
+            {url_header: pki.cert_url, "Signature": good["Signature-256"]},
+        ),
         ("garbage signature", body, {**good, "Signature-256": "bm90IGEgc2lnbmF0dXJl"}),
-        ("signature of another body", body,
-         {**good, "Signature-256": sign_body(pki.leaf_key, body + b" ")}),
+        (
+            "signature of another body",
+            body,
+            {**good, "Signature-256": sign_body(pki.leaf_key, body + b" ")},
+        ),
         ("signed by an untrusted chain", body, sign_headers(rogue, body)),
     ]
     for bad_url in (
@@ -113,7 +125,9 @@ def bad_requests(pki: SigningAuthority, rogue: SigningAuthority) -> list[tuple[s
 
 
 def test_every_certification_security_case_is_a_json_400(
-    service: tuple[str, Any], pki: SigningAuthority, rogue: SigningAuthority,
+    service: tuple[str, Any],
+    pki: SigningAuthority,
+    rogue: SigningAuthority,
 ) -> None:
     url, store = service
     for name, body, headers in bad_requests(pki, rogue):
@@ -124,8 +138,9 @@ def test_every_certification_security_case_is_a_json_400(
     assert get(url + "/healthz").status == 200
 
 
-def test_an_expired_certificate_is_rejected(service: tuple[str, Any],
-                                            expired: SigningAuthority) -> None:
+def test_an_expired_certificate_is_rejected(
+    service: tuple[str, Any], expired: SigningAuthority
+) -> None:
     url, store = service
     body = launch_body()
     answer = post(url + "/alexa", body, sign_headers(expired, body))

@@ -95,21 +95,40 @@ def test_each_recognised_person_keeps_their_own_progress(live_url: str) -> None:
     anna.intent("SkipExerciseIntent")
     ben_hears = ben.launch().speech
     assert "doctor" in ben_hears and "You stopped" not in ben_hears, "Ben is new here"
-    assert "You stopped at the start of the marble pick up" in Echo(
-        url, user_id=household, person_id="amzn1.ask.person.anna").launch().speech
+    assert (
+        "You stopped at the start of the marble pick up"
+        in Echo(url, user_id=household, person_id="amzn1.ask.person.anna").launch().speech
+    )
 
 
 def test_every_built_in_and_custom_intent_answers_sensibly_before_any_routine(
     live_url: str,
 ) -> None:
     names = [
-        "NextStepIntent", "RepsLeftIntent", "WhereAmIIntent", "TimeLeftIntent",
-        "SkipExerciseIntent", "SlowerIntent", "FasterIntent", "ProgressReportIntent",
-        "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent",
-        "AMAZON.StartOverIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
-        "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
-        "AMAZON.CancelIntent", "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent",
-        "GoToExerciseIntent", "StartRoutineIntent", "SomeIntentWeNeverDeclared",
+        "NextStepIntent",
+        "RepsLeftIntent",
+        "WhereAmIIntent",
+        "TimeLeftIntent",
+        "SkipExerciseIntent",
+        "SlowerIntent",
+        "FasterIntent",
+        "ProgressReportIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.StartOverIntent",
+        "AMAZON.PauseIntent",
+        "AMAZON.ResumeIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.NoIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.FallbackIntent",
+        "AMAZON.NavigateHomeIntent",
+        "GoToExerciseIntent",
+        "StartRoutineIntent",
+        "SomeIntentWeNeverDeclared",
     ]
     for name in names:
         echo = Echo(live_url + "/alexa")
@@ -131,8 +150,10 @@ def test_unknown_slot_values_get_a_spoken_list(live_url: str) -> None:
 
 
 def test_resume_after_the_server_process_restarts(tmp_path: Path) -> None:
-    env = {"FOOTCOACH_STORE": f"sqlite:///{tmp_path / 'progress.db'}",
-           "FOOTCOACH_VERIFY_SIGNATURES": "0"}
+    env = {
+        "FOOTCOACH_STORE": f"sqlite:///{tmp_path / 'progress.db'}",
+        "FOOTCOACH_VERIFY_SIGNATURES": "0",
+    }
     service = ServiceProcess(env)
     with service:
         echo = Echo(service.url + "/alexa")

@@ -11,13 +11,17 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
+from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_request_type, is_intent_name, is_request_type
-from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
+from ask_sdk_core.utils.request_util import get_request_type
+from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.response import Response
+from ask_sdk_model.session_ended_request import SessionEndedRequest
+from ask_sdk_model.slu.entityresolution.status_code import StatusCode
 
-from skill.alexa.runner import turn_of
+from skill.alexa.runner import session_attributes, turn_of
 from skill.routine.engine import Coach, Question, Reply
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
@@ -31,7 +35,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Put the engine's reply on the response and remember the new state for saving."""
     turn_of(handler_input).state = reply.state
     builder = handler_input.response_builder.speak(reply.speech)
-    attributes = handler_input.attributes_manager.session_attributes
+    attributes = session_attributes(handler_input)
     if reply.asked:
         attributes[ASKED_KEY] = reply.asked
     else:
@@ -47,7 +51,8 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
 def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, bool]:
     """The resolved value id of a slot, and whether the runner said something for it."""
     request = handler_input.request_envelope.request
-    slot = (request.intent.slots or {}).get(name) if request.intent else None
+    intent = request.intent if isinstance(request, IntentRequest) else None
+    slot = (intent.slots or {}).get(name) if intent else None
     if slot is None or not slot.value:
         return None, False
     resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
@@ -59,7 +64,7 @@ def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, bool]:
     return None, True
 
 
-class CoachHandler(AbstractRequestHandler):  # type: ignore[misc]
+class CoachHandler(AbstractRequestHandler):
     """A handler for some intents that calls the coach with the runner's state and the time."""
 
     intents: ClassVar[tuple[str, ...]] = ()
@@ -79,7 +84,7 @@ class CoachHandler(AbstractRequestHandler):  # type: ignore[misc]
         raise NotImplementedError
 
     def asked(self, handler_input: HandlerInput) -> Question | None:
-        value = handler_input.attributes_manager.session_attributes.get(ASKED_KEY)
+        value = session_attributes(handler_input).get(ASKED_KEY)
         return value if value in ("resume", "start") else None
 
 
@@ -238,7 +243,7 @@ class FallbackIntentHandler(CoachHandler):
         return self.coach.help(state, now, sorry=True)
 
 
-class SessionEndedRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
+class SessionEndedRequestHandler(AbstractRequestHandler):
     """Says nothing; logs why the session ended. Progress is already saved each turn."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -246,17 +251,17 @@ class SessionEndedRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        error = getattr(request, "error", None)
-        log.info(
-            "session ended: reason=%s error=%s",
-            getattr(request.reason, "value", request.reason),
-            getattr(error, "message", None),
-        )
+        if isinstance(request, SessionEndedRequest):
+            log.info(
+                "session ended: reason=%s error=%s",
+                getattr(request.reason, "value", request.reason),
+                getattr(request.error, "message", None),
+            )
         response: Response = handler_input.response_builder.response
         return response
 
 
-class UnsupportedRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
+class UnsupportedRequestHandler(AbstractRequestHandler):
     """Any other request type (display events, playback events): an empty answer."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -268,7 +273,7 @@ class UnsupportedRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
         return response
 
 
-class CatchAllExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+class CatchAllExceptionHandler(AbstractExceptionHandler):
     """Logs the request id and the error, apologises, and leaves the runner's progress alone."""
 
     APOLOGY = "Sorry, something went wrong on my side. Your progress is safe. Please try again."

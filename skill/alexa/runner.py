@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.dispatch_components.request_components import (
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
-from ask_sdk_model.ui import SsmlOutputSpeech
+from ask_sdk_model.response import Response
+from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
 from skill.routine.state import RunnerState
-from skill.storage.records import RunnerRecord, StoreError, runner_key
+from skill.storage.records import RunnerRecord, StoreError, StoreUnavailable, runner_key
 
 log = logging.getLogger(__name__)
 
@@ -37,35 +40,57 @@ class RunnerTurn:
     loaded: RunnerState
     state: RunnerState
     unsaved: bool = False  # an earlier turn's state still waits to be saved
+    store_down: bool = False  # the read failed: don't make the runner wait for a write too
 
     @property
     def changed(self) -> bool:
         return self.unsaved or self.state != self.loaded
 
 
+class UnknownRunner(ValueError):
+    """The request names no user: there is nobody whose progress could be kept."""
+
+
 def identify(handler_input: HandlerInput) -> str:
-    system = handler_input.request_envelope.context.system
+    """The runner's store key: the recognised person if any, else the Alexa account."""
+    envelope = handler_input.request_envelope
+    system = envelope.context.system if envelope.context else None
     person = getattr(system, "person", None)
-    person_id = getattr(person, "person_id", None) if person else None
-    user = system.user if system.user else handler_input.request_envelope.session.user
-    return runner_key(user.user_id, person_id)
+    person_id = getattr(person, "person_id", None)
+    user = getattr(system, "user", None) or getattr(envelope.session, "user", None)
+    user_id = getattr(user, "user_id", None)
+    if not isinstance(user_id, str) or not user_id:
+        raise UnknownRunner("the request has no user id")
+    return runner_key(user_id, person_id if isinstance(person_id, str) else None)
+
+
+def session_attributes(handler_input: HandlerInput) -> dict[str, Any]:
+    """The session attributes (an empty dict stands in for a request without a session)."""
+    manager = handler_input.attributes_manager
+    if handler_input.request_envelope.session is None:
+        return {}
+    attributes = manager.session_attributes
+    if attributes is None:
+        attributes = manager.session_attributes = {}
+    return attributes
 
 
 def turn_of(handler_input: HandlerInput) -> RunnerTurn:
-    turn: RunnerTurn = handler_input.attributes_manager.request_attributes[REQUEST_KEY]
+    turn = handler_input.attributes_manager.request_attributes[REQUEST_KEY]
+    assert isinstance(turn, RunnerTurn)
     return turn
 
 
-class LoadRunnerInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class LoadRunnerInterceptor(AbstractRequestInterceptor):
     def __init__(self, store: Any) -> None:
         self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
         key = identify(handler_input)
         session = handler_input.request_envelope.session
-        carried = handler_input.attributes_manager.session_attributes.get(SESSION_KEY)
+        carried = session_attributes(handler_input).get(SESSION_KEY)
         record = None
-        unsaved = False
+        unsaved = store_down = False
         if session is not None and not session.new and isinstance(carried, dict):
             record = record_from_session(key, carried)
             unsaved = bool(carried.get("unsaved"))
@@ -75,39 +100,40 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
             except StoreError as error:
                 log.warning("store unavailable at session start: %s", type(error).__name__)
                 record = RunnerRecord(key=key, state={}, version=0, turn_at=0.0)
-                unsaved = False
+                store_down = True
         state = RunnerState.from_json(record.state)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, state, state, unsaved
+            record, state, state, unsaved, store_down
         )
 
 
-class SaveRunnerInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+class SaveRunnerInterceptor(AbstractResponseInterceptor):
     def __init__(self, store: Any, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.clock = clock
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        turn: RunnerTurn | None = handler_input.attributes_manager.request_attributes.get(
-            REQUEST_KEY
-        )
-        if turn is None:
+        turn = handler_input.attributes_manager.request_attributes.get(REQUEST_KEY)
+        if not isinstance(turn, RunnerTurn):
             return
         record = turn.record
         unsaved = False
         if turn.changed:
             wanted = RunnerRecord(
-                key=record.key, state=turn.state.to_json(), version=record.version,
+                key=record.key,
+                state=turn.state.to_json(),
+                version=record.version,
                 turn_at=self.clock(),
             )
             try:
+                if turn.store_down:
+                    raise StoreUnavailable("the store did not answer the read of this turn")
                 record = self.store.save(wanted)
-            except StoreError as error:
+            except (StoreError, ValueError) as error:
                 log.warning("progress not saved: %s", type(error).__name__)
                 record, unsaved = wanted, True
                 add_sentence(response, NOT_SAVED)
-        attributes = handler_input.attributes_manager.session_attributes
-        attributes[SESSION_KEY] = {
+        session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
             "state": RunnerState.from_json(record.state).to_json() if unsaved else record.state,
@@ -129,7 +155,7 @@ def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | Non
 
 def add_sentence(response: Response, sentence: str) -> None:
     speech = response.output_speech
-    if isinstance(speech, SsmlOutputSpeech) and speech.ssml.endswith("</speak>"):
+    if isinstance(speech, SsmlOutputSpeech) and speech.ssml and speech.ssml.endswith("</speak>"):
         speech.ssml = speech.ssml[: -len("</speak>")] + f" {sentence}</speak>"
     else:
         response.output_speech = SsmlOutputSpeech(ssml=f"<speak>{sentence}</speak>")

@@ -10,7 +10,7 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.request_envelope import RequestEnvelope
 
 from skill.alexa import handlers
 from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor
@@ -44,8 +44,9 @@ HANDLED_INTENTS = frozenset(
 )
 
 
-def build_skill(store: Any, *, catalog: Catalog | None = None,
-                clock: Callable[[], float] = time.time) -> CustomSkill:
+def build_skill(
+    store: Any, *, catalog: Catalog | None = None, clock: Callable[[], float] = time.time
+) -> CustomSkill:
     coach = Coach(catalog or Catalog.builtin())
     builder = SkillBuilder()
     builder.add_request_handler(handlers.LaunchRequestHandler(coach, clock))
@@ -71,5 +72,6 @@ class SkillRunner:
     def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
         request = self.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
         response = self.skill.invoke(request_envelope=request, context=None)
-        result: dict[str, Any] = self.serializer.serialize(response)
+        result = self.serializer.serialize(response)
+        assert isinstance(result, dict)
         return result

@@ -85,8 +85,8 @@ class Coach:
             index = ids.index(progress.exercise)
         else:
             index = plan.blocks[min(progress.block, plan.last)].exercise
-        block = plan.intro_block(index)
-        moved = replace(progress, plan=plan.fingerprint).waiting_at(block, 0, exercises[index].id)
+        intro = plan.intro_block(index)
+        moved = replace(progress, plan=plan.fingerprint).waiting_at(intro, 0, exercises[index].id)
         return plan, moved
 
     def spot(self, plan: Plan, progress: Progress, now: float) -> Spot:
@@ -155,7 +155,7 @@ class Coach:
     def next(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "next")
+            return self.nothing_started(state)
         plan, progress = current
         spot = self.spot(plan, progress, now)
         state = replace(state, progress=progress)
@@ -166,7 +166,7 @@ class Coach:
     def resume(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "continue")
+            return self.nothing_started(state)
         plan, progress = current
         target = self.resume_target(self.spot(plan, progress, now))
         lead = ""
@@ -177,33 +177,36 @@ class Coach:
     def previous(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "go back")
+            return self.nothing_started(state)
         plan, progress = current
         block = self.spot(plan, progress, now).block.index
         if block == 0:
-            return self.serve(replace(state, progress=progress), plan, 0, 0, now,
-                              "We're at the very start.")
+            return self.serve(
+                replace(state, progress=progress), plan, 0, 0, now, "We're at the very start."
+            )
         return self.serve(replace(state, progress=progress), plan, block - 1, 0, now)
 
     def repeat(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "repeat")
+            return self.nothing_started(state)
         plan, progress = current
-        return self.serve(replace(state, progress=progress), plan, progress.block,
-                          progress.from_cue, now)
+        return self.serve(
+            replace(state, progress=progress), plan, progress.block, progress.from_cue, now
+        )
 
     def skip_exercise(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "skip")
+            return self.nothing_started(state)
         plan, progress = current
         exercise = self.spot(plan, progress, now).block.exercise
         state = replace(state, progress=progress)
         if exercise + 1 < len(plan.routine.exercises):
             skipped = plan.routine.exercises[exercise].name
-            return self.serve(state, plan, plan.intro_block(exercise + 1), 0, now,
-                              f"Skipping the {skipped}.")
+            return self.serve(
+                state, plan, plan.intro_block(exercise + 1), 0, now, f"Skipping the {skipped}."
+            )
         return self.serve(state, plan, plan.last, 0, now, "Skipping the last exercise.")
 
     def start_over(self, state: RunnerState, now: float) -> Reply:
@@ -218,8 +221,9 @@ class Coach:
         if exercise_id not in ids:
             names = join_words([exercise.name for exercise in routine.exercises])
             question = "Which exercise would you like?"
-            return self.ask(state, f"The {routine.name} has these exercises: {names}. {question}",
-                            question)
+            return self.ask(
+                state, f"The {routine.name} has these exercises: {names}. {question}", question
+            )
         if current is None:
             started = self.begin(state, routine, now)
             state, progress = started.state, started.state.progress
@@ -236,29 +240,39 @@ class Coach:
         word = "faster" if faster else "slower"
         if not 0 <= wanted < len(PACE_ORDER):
             limit = "fastest" if faster else "slowest"
-            return self.answer(self.interrupted(state, now), f"This is already my {limit} pace.", now)
+            return self.answer(
+                self.interrupted(state, now), f"This is already my {limit} pace.", now
+            )
         playing = self.is_playing(state, now)
-        state = replace(self.interrupted(state, now),
-                        preferences=Preferences(pace=PACE_ORDER[wanted]))
+        state = replace(
+            self.interrupted(state, now), preferences=Preferences(pace=PACE_ORDER[wanted])
+        )
         lead = f"Okay, {word}: I'll speak {'faster' if faster else 'more slowly'} and " + (
             f"{'shorten' if faster else 'lengthen'} the rests."
         )
         current = self.current(state)
         if playing and current is not None:
             plan, progress = current
-            return self.serve(replace(state, progress=progress), plan, progress.block,
-                              progress.from_cue, now, lead)
+            return self.serve(
+                replace(state, progress=progress),
+                plan,
+                progress.block,
+                progress.from_cue,
+                now,
+                lead,
+            )
         return self.answer(state, lead, now)
 
     def pause(self, state: RunnerState, now: float) -> Reply:
         state = self.interrupted(state, now)
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "pause")
+            return self.nothing_started(state)
         plan, progress = current
         where = self.describe_target(plan, progress.block, progress.from_cue)
-        return self.goodbye(state, f"Paused at {where}. When you're ready, say: Alexa, ask foot "
-                                   "coach to continue.")
+        return self.goodbye(
+            state, f"Paused at {where}. When you're ready, say: Alexa, ask foot coach to continue."
+        )
 
     def stop(self, state: RunnerState, now: float) -> Reply:
         state = self.interrupted(state, now)
@@ -280,22 +294,31 @@ class Coach:
             if target[0] < plan.last:
                 where = self.describe_target(plan, *target)
                 question = "Shall I pick up there?"
-                return self.ask(replace(state, progress=progress),
-                                f"Welcome back. You stopped at {where}. {question}",
-                                question + " Or say start over.", "resume")
+                return self.ask(
+                    replace(state, progress=progress),
+                    f"Welcome back. You stopped at {where}. {question}",
+                    question + " Or say start over.",
+                    "resume",
+                )
         question = f"Shall we start the {self.catalog.default.name}?"
         if not state.welcomed:
             intro = (
                 "Welcome to Foot Coach. I'll talk you through foot strengthening exercises for "
                 f"runners. {self.catalog.default.safety}"
             )
-            return self.ask(replace(state, welcomed=True), f"{intro} {question}",
-                            f"{question} Or say start the quick routine.", "start")
+            return self.ask(
+                replace(state, welcomed=True),
+                f"{intro} {question}",
+                f"{question} Or say start the quick routine.",
+                "start",
+            )
         done = len(state.history)
-        greeting = "Welcome back." + (f" You've finished {plural(done, 'routine')} so far." if
-                                      done else "")
-        return self.ask(state, f"{greeting} {question}", f"{question} Or say start the quick "
-                                                         "routine.", "start")
+        greeting = "Welcome back." + (
+            f" You've finished {plural(done, 'routine')} so far." if done else ""
+        )
+        return self.ask(
+            state, f"{greeting} {question}", f"{question} Or say start the quick routine.", "start"
+        )
 
     def yes(self, state: RunnerState, asked: Question | None, now: float) -> Reply:
         if asked == "start" or (asked is None and state.progress is None):
@@ -308,14 +331,17 @@ class Coach:
         if asked == "start" or state.progress is None:
             return self.goodbye(state, "Okay, maybe later. Goodbye!")
         question = "What would you like to do?"
-        return self.ask(self.interrupted(state, now),
-                        "Okay. You can say start over to begin again, start the quick routine, "
-                        f"or stop to finish for now. {question}", question)
+        return self.ask(
+            self.interrupted(state, now),
+            "Okay. You can say start over to begin again, start the quick routine, "
+            f"or stop to finish for now. {question}",
+            question,
+        )
 
     def reps_left(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "count reps")
+            return self.nothing_started(state)
         plan, progress = current
         spot = self.spot(plan, progress, now)
         return self.answer(self.interrupted(state, now), self.reps_left_sentence(spot), now)
@@ -323,19 +349,22 @@ class Coach:
     def where_am_i(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "say where you are")
+            return self.nothing_started(state)
         plan, progress = current
         spot = self.spot(plan, progress, now)
         exercise = spot.exercise
         count = len(plan.routine.exercises)
         about = f"This is the {exercise.name}, exercise {spot.block.exercise + 1} of {count}. "
-        return self.answer(self.interrupted(state, now),
-                           about + exercise.purpose + " " + self.reps_left_sentence(spot), now)
+        return self.answer(
+            self.interrupted(state, now),
+            about + exercise.purpose + " " + self.reps_left_sentence(spot),
+            now,
+        )
 
     def time_left(self, state: RunnerState, now: float) -> Reply:
         current = self.current(state)
         if current is None:
-            return self.nothing_started(state, "tell the time left")
+            return self.nothing_started(state)
         plan, progress = current
         spot = self.spot(plan, progress, now)
         if spot.status == "playing":
@@ -376,7 +405,8 @@ class Coach:
         if current is None:
             question = "Shall we start the foot routine?"
             text = (
-                f"{opening}I'm your foot coach. I can take you through the {self.catalog.default.name}"
+                f"{opening}I'm your foot coach. I can take you through the "
+                f"{self.catalog.default.name}"
                 ", about twenty minutes, or the quick routine, about ten. During a routine, say "
                 "next when you're ready, or ask how many reps are left. " + question
             )
@@ -392,8 +422,15 @@ class Coach:
         return self.ask(state, text, question)
 
     # -- building replies ---------------------------------------------------------------------
-    def serve(self, state: RunnerState, plan: Plan, block_index: int, from_cue: int,
-              now: float, lead: str = "") -> Reply:
+    def serve(
+        self,
+        state: RunnerState,
+        plan: Plan,
+        block_index: int,
+        from_cue: int,
+        now: float,
+        lead: str = "",
+    ) -> Reply:
         block_index = min(block_index, plan.last)
         block = plan.blocks[block_index]
         from_cue = min(from_cue, len(block.cues) - 1)
@@ -401,22 +438,31 @@ class Coach:
         assert progress is not None
         pace = plan.pace
         if block.kind == "done":
-            entry = HistoryEntry(progress.run, plan.routine.id, now,
-                                 round(now - progress.started_at, 1))
+            entry = HistoryEntry(
+                progress.run, plan.routine.id, now, round(now - progress.started_at, 1)
+            )
             history = state.history
             new = all(existing.id != entry.id for existing in history)
             if new:
                 history = (*history, entry)
             total = len(history)
             closing = f"That's {plural(total, 'routine')} in all. See you next time!"
-            speech = cues_ssml(block.cues, before=lead, after=closing,
-                               prosody_rate=pace.prosody_rate)
+            speech = cues_ssml(
+                block.cues, before=lead, after=closing, prosody_rate=pace.prosody_rate
+            )
             finished = replace(state, progress=None, history=history)
             return Reply(speech, None, finished, completed=entry if new else None)
         lead_s = speech_seconds(lead, pace.speech_rate) if lead else 0.0
         exercise = plan.routine.exercises[block.exercise].id
-        served = replace(progress, block=block_index, from_cue=from_cue, served_at=now,
-                         lead_s=lead_s, plan=plan.fingerprint, exercise=exercise)
+        served = replace(
+            progress,
+            block=block_index,
+            from_cue=from_cue,
+            served_at=now,
+            lead_s=lead_s,
+            plan=plan.fingerprint,
+            exercise=exercise,
+        )
         speech = cues_ssml(block.cues[from_cue:], before=lead, prosody_rate=pace.prosody_rate)
         reprompt = text_ssml(block.reprompt, prosody_rate=pace.prosody_rate)
         return Reply(speech, reprompt, replace(state, progress=served))
@@ -435,11 +481,16 @@ class Coach:
                 question = "Say next when you're ready."
         return self.ask(state, f"{sentence} {question}", question)
 
-    def ask(self, state: RunnerState, text: str, reprompt: str,
-            asked: Question | None = None) -> Reply:
+    def ask(
+        self, state: RunnerState, text: str, reprompt: str, asked: Question | None = None
+    ) -> Reply:
         pace = PACES[state.preferences.pace]
-        return Reply(text_ssml(text, prosody_rate=pace.prosody_rate),
-                     text_ssml(reprompt, prosody_rate=pace.prosody_rate), state, asked)
+        return Reply(
+            text_ssml(text, prosody_rate=pace.prosody_rate),
+            text_ssml(reprompt, prosody_rate=pace.prosody_rate),
+            state,
+            asked,
+        )
 
     def goodbye(self, state: RunnerState, text: str) -> Reply:
         pace = PACES[state.preferences.pace]
@@ -450,12 +501,12 @@ class Coach:
         question = "Which one would you like?"
         return self.ask(state, f"I know these routines: {names}. {question}", question)
 
-    def nothing_started(self, state: RunnerState, wanted: str) -> Reply:
+    def nothing_started(self, state: RunnerState) -> Reply:
         question = f"Shall we start the {self.catalog.default.name}?"
+        names = join_words([routine.name for routine in self.catalog])
         return self.ask(
             state,
-            f"There's no routine going yet, so I can't {wanted}. You can start the foot routine "
-            f"or the quick routine. {question}",
+            f"There's no routine going right now. You can start the {names}. {question}",
             question,
             "start",
         )
@@ -497,22 +548,26 @@ class Coach:
         about = "about " if spot.estimated else ""
         if exercise.style == "timed":
             rounds = exercise.set_count
-            done_rounds = position.set if spot.status == "finished" or position.phase in (
-                "rest", "transition") else position.set - 1
+            done_rounds = (
+                position.set
+                if spot.status == "finished" or position.phase in ("rest", "transition")
+                else position.set - 1
+            )
             left = rounds - done_rounds
             if left <= 0:
                 return f"That's every round of the {exercise.name} done."
             if spot.status == "playing" and position.phase == "work":
-                return (f"You're on {about}round {position.set} of {rounds} of the "
-                        f"{exercise.name}: {plural(rounds - position.set, 'more round')} after this.")
+                return (
+                    f"You're on {about}round {position.set} of {rounds} of the "
+                    f"{exercise.name}: {plural(rounds - position.set, 'more round')} after this."
+                )
             return f"{plural(left, 'round')} of the {exercise.name} to go."
         total = exercise.rep_count
         sides = list(exercise.sides)
         side = position.side
         on_side = f" on your {side_name(side)}" if side in ("right", "left") else ""
-        later_sides = sides[sides.index(side) + 1:] if side in sides else []
-        then = (f", then {total} on the {later_sides[0]}" if later_sides and len(sides) > 1
-                else "")
+        later_sides = sides[sides.index(side) + 1 :] if side in sides else []
+        then = f", then {total} on the {later_sides[0]}" if later_sides and len(sides) > 1 else ""
         if exercise.set_count > 1 and position.set < exercise.set_count:
             then += f", then {plural(exercise.set_count - position.set, 'more set')}"
         finished = spot.status == "finished" or position.phase == "transition"
@@ -530,7 +585,9 @@ class Coach:
 def dose_summary(exercise: Exercise) -> str:
     if exercise.style == "timed":
         assert exercise.duration_s
-        summary = f"{plural(exercise.set_count, 'round')} of {duration_words(exercise.duration_s.value)}."
+        summary = (
+            f"{plural(exercise.set_count, 'round')} of {duration_words(exercise.duration_s.value)}."
+        )
     else:
         each = " on each foot" if len(exercise.sides) > 1 else ""
         summary = f"{plural(exercise.rep_count, 'rep')}{each}."

@@ -24,14 +24,52 @@ BLOCK_SSML_BUDGET = MAX_SSML_CHARS - 1_000
 COUNTDOWN = ("Three.", "Two.", "One.")
 COUNTDOWN_MIN_HOLD = 5.0
 HALFWAY_MIN_SECONDS = 20.0
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
-ORDINAL_WORDS = (
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
-).split()
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+ORDINAL_WORDS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
 
 
 @dataclass(frozen=True)
@@ -78,7 +116,7 @@ class Block:
         return [i for i, cue in enumerate(self.cues) if cue.resume_here]
 
     def cue_at(self, elapsed: float, from_cue: int = 0) -> int:
-        """Index of the cue playing ``elapsed`` seconds after the block was served from ``from_cue``."""
+        """The cue playing ``elapsed`` seconds after the block was served from ``from_cue``."""
         clock = 0.0
         for index in range(from_cue, len(self.cues)):
             clock += self.cues[index].seconds
@@ -250,12 +288,20 @@ class _Builder:
             sides = list(exercise.sides)
             following = sides[sides.index(side) + 1] if side in sides[:-1] else None
             if following:
-                return f"That's your {side_name(side)}. Switch to your {side_name(following)}, and say next when you're ready."
+                return (
+                    f"That's your {side_name(side)}. Switch to your {side_name(following)}, "
+                    "and say next when you're ready."
+                )
             return "Good. Say next when you're ready for the next set."
         if index + 1 < len(self.routine.exercises):
             upcoming = self.routine.exercises[index + 1]
-            return f"That's the {exercise.name} done. Next up: {upcoming.name}. Say next when you're ready."
-        return f"That's the {exercise.name} done, and that was the last exercise. Say done to finish."
+            return (
+                f"That's the {exercise.name} done. Next up: {upcoming.name}. "
+                "Say next when you're ready."
+            )
+        return (
+            f"That's the {exercise.name} done, and that was the last exercise. Say done to finish."
+        )
 
     def done(self) -> list[Cue]:
         position = Position(len(self.routine.exercises) - 1, None, 0, 0, "done")
@@ -268,8 +314,10 @@ def dose_sentence(exercise: Exercise) -> str:
         rounds = exercise.set_count
         minutes = duration_words(exercise.duration_s.value)
         times = "once" if rounds == 1 else f"{number_word(rounds)} times"
-        return f"We'll walk for {minutes}, {times}, with a rest in between." if rounds > 1 else (
-            f"We'll walk for {minutes}."
+        return (
+            f"We'll walk for {minutes}, {times}, with a rest in between."
+            if rounds > 1
+            else (f"We'll walk for {minutes}.")
         )
     assert exercise.hold_s
     reps = exercise.rep_count
@@ -349,7 +397,9 @@ def _compile_cached(routine: Routine, pace_name: str) -> Plan:
                 last_group = group_number == len(groups) - 1
                 side = cues[0].position.side
                 closing = builder.closing(index, side, group_done, last_group)
-                transition = Position(index, side, cues[-1].position.set, cues[-1].position.rep, "transition")
+                transition = Position(
+                    index, side, cues[-1].position.set, cues[-1].position.rep, "transition"
+                )
                 cues.append(builder.say(closing, transition))
                 add("work", index, cues, work_reprompt(exercise, group_done, last_group))
     add("done", len(routine.exercises) - 1, builder.done(), "")

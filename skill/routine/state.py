@@ -32,8 +32,9 @@ class Progress:
     exercise: str
 
     def waiting_at(self, block: int, from_cue: int, exercise: str) -> Progress:
-        return replace(self, block=block, from_cue=from_cue, served_at=None, lead_s=0.0,
-                       exercise=exercise)
+        return replace(
+            self, block=block, from_cue=from_cue, served_at=None, lead_s=0.0, exercise=exercise
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,9 +137,11 @@ class RunnerState:
         if not isinstance(data, dict):
             return RunnerState()
         raw_history = data.get("history")
-        entries = [HistoryEntry.from_json(item) for item in raw_history or []] if isinstance(
-            raw_history, list
-        ) else []
+        entries = (
+            [HistoryEntry.from_json(item) for item in raw_history or []]
+            if isinstance(raw_history, list)
+            else []
+        )
         unique = {entry.id: entry for entry in entries if entry is not None}
         return RunnerState(
             progress=Progress.from_json(data.get("progress")),

@@ -27,7 +27,11 @@ def test_builtin_catalog_has_the_foot_routine_first_and_a_quick_one(catalog: Cat
 def test_foot_routine_holds_every_number_of_the_seed(catalog: Catalog) -> None:
     foot = catalog.get("foot")
     assert [e.id for e in foot.exercises] == [
-        "toe_spread", "marble_pickup", "calf_drops", "heel_walk", "toe_walk",
+        "toe_spread",
+        "marble_pickup",
+        "calf_drops",
+        "heel_walk",
+        "toe_walk",
     ]
     toe_spread = foot.exercise("toe_spread")
     assert toe_spread.hold_s and toe_spread.hold_s.value == 10 and not toe_spread.hold_s.is_choice
@@ -81,22 +85,33 @@ def _foot_document() -> dict[str, Any]:
     ("mutate", "field", "problem"),
     [
         (lambda d: d["exercises"][0].pop("reps"), "exercises[0].reps", "required"),
-        (lambda d: d["exercises"][2]["hold_s"].update(value="two"), "exercises[2].hold_s.value",
-         "number"),
+        (
+            lambda d: d["exercises"][2]["hold_s"].update(value="two"),
+            "exercises[2].hold_s.value",
+            "number",
+        ),
         (lambda d: d["exercises"][1]["hold_s"].pop("seed"), "exercises[1].hold_s", "seed"),
-        (lambda d: d["exercises"][0]["reps"].update(value=2.5), "exercises[0].reps.value",
-         "whole"),
-        (lambda d: d["exercises"][0]["hold_s"].update(value=500), "exercises[0].hold_s.value",
-         "at most"),
+        (lambda d: d["exercises"][0]["reps"].update(value=2.5), "exercises[0].reps.value", "whole"),
+        (
+            lambda d: d["exercises"][0]["hold_s"].update(value=500),
+            "exercises[0].hold_s.value",
+            "at most",
+        ),
         (lambda d: d["exercises"][0].update(sides=["up"]), "exercises[0].sides", "right"),
         (lambda d: d["exercises"][3].update(style="dance"), "exercises[3].style", "one of"),
-        (lambda d: d["exercises"][3].update(reps={"value": 3, "seed": "x"}), "exercises[3].reps",
-         "does not apply"),
+        (
+            lambda d: d["exercises"][3].update(reps={"value": 3, "seed": "x"}),
+            "exercises[3].reps",
+            "does not apply",
+        ),
         (lambda d: d["exercises"][1].update(id="toe_spread"), "exercises[1].id", "duplicate"),
         (lambda d: d.update(exercises=[]), "exercises", "non-empty"),
         (lambda d: d.pop("safety"), "safety", "non-empty string"),
-        (lambda d: d["exercises"][0].update(instructions=[]), "exercises[0].instructions",
-         "non-empty list"),
+        (
+            lambda d: d["exercises"][0].update(instructions=[]),
+            "exercises[0].instructions",
+            "non-empty list",
+        ),
     ],
 )
 def test_malformed_routine_names_file_field_and_problem(

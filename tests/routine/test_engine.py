@@ -31,8 +31,9 @@ def started(routine: str = "foot", pace: str = "normal") -> RunnerState:
 def served_at(routine: str, pace: str, block: int, at: float) -> RunnerState:
     state = started(routine, pace)
     assert state.progress is not None
-    return replace(state, progress=replace(state.progress, block=block, from_cue=0,
-                                           served_at=at, lead_s=0.0))
+    return replace(
+        state, progress=replace(state.progress, block=block, from_cue=0, served_at=at, lead_s=0.0)
+    )
 
 
 def test_first_launch_gives_the_safety_note_and_offers_the_routine() -> None:
@@ -136,8 +137,17 @@ def test_questions_before_any_routine_get_a_helpful_answer() -> None:
 def test_state_from_an_older_plan_falls_back_to_the_start_of_its_exercise() -> None:
     state = started()
     assert state.progress
-    old = replace(state, progress=replace(state.progress, plan="0123456789abcdef", block=99,
-                                          from_cue=7, exercise="calf_drops", served_at=None))
+    old = replace(
+        state,
+        progress=replace(
+            state.progress,
+            plan="0123456789abcdef",
+            block=99,
+            from_cue=7,
+            exercise="calf_drops",
+            served_at=None,
+        ),
+    )
     reply = COACH.launch(old, T0)
     assert "the start of the calf drops" in text(reply)
     gone = replace(old, progress=replace(old.progress, exercise="handstand", block=3))  # type: ignore[arg-type]
@@ -191,8 +201,9 @@ def test_next_and_previous_are_inverse(routine: str, pace: str, data) -> None:  
     block = data.draw(st.integers(min_value=1, max_value=plan.last - 1))
     state = started(routine, pace)
     assert state.progress
-    waiting = replace(state, progress=replace(state.progress, block=block, from_cue=0,
-                                              served_at=None))
+    waiting = replace(
+        state, progress=replace(state.progress, block=block, from_cue=0, served_at=None)
+    )
     back = COACH.previous(waiting, T0)
     forward = COACH.next(back.state, T0 + 1)
     assert back.state.progress and back.state.progress.block == block - 1
@@ -204,9 +215,27 @@ def test_next_and_previous_are_inverse(routine: str, pace: str, data) -> None:  
 
 
 commands = st.sampled_from(
-    ["next", "next", "next", "reps_left", "where_am_i", "time_left", "repeat", "pause",
-     "resume", "stop", "slower", "faster", "help", "launch", "yes", "no", "previous",
-     "progress_report", "skip_exercise"]
+    [
+        "next",
+        "next",
+        "next",
+        "reps_left",
+        "where_am_i",
+        "time_left",
+        "repeat",
+        "pause",
+        "resume",
+        "stop",
+        "slower",
+        "faster",
+        "help",
+        "launch",
+        "yes",
+        "no",
+        "previous",
+        "progress_report",
+        "skip_exercise",
+    ]
 )
 
 
@@ -271,16 +300,27 @@ def test_completing_a_routine_yields_exactly_one_history_entry(
 def test_progress_json_round_trip_and_garbage_never_crashes() -> None:
     state = started()
     assert RunnerState.from_json(state.to_json()) == state
-    for garbage in (None, [], "x", {"progress": {"block": -1}}, {"progress": {"routine": 3}},
-                    {"history": [{"id": 1}]}, {"preferences": {"pace": "warp"}}):
+    for garbage in (
+        None,
+        [],
+        "x",
+        {"progress": {"block": -1}},
+        {"progress": {"routine": 3}},
+        {"history": [{"id": 1}]},
+        {"preferences": {"pace": "warp"}},
+    ):
         loaded = RunnerState.from_json(garbage)
         assert loaded.progress is None
     assert Progress.from_json({"routine": "foot", "block": True, "run": "r"}) is None
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-                    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    )
+)
 def test_state_from_any_json_never_crashes_and_the_coach_copes(document) -> None:  # type: ignore[no-untyped-def]
     state = RunnerState.from_json(document)
     for command in ("launch", "next", "reps_left", "resume"):

@@ -11,9 +11,7 @@ from skill.routine.plan import PACES, compile_plan
 from skill.routine.speech import break_tags, cues_ssml, escape_text
 
 CATALOG = Catalog.builtin()
-PLANS = [
-    compile_plan(routine, pace) for routine in CATALOG for pace in PACES
-]
+PLANS = [compile_plan(routine, pace) for routine in CATALOG for pace in PACES]
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p.routine.id}-{p.pace.name}")
@@ -46,8 +44,7 @@ def test_every_rep_and_round_of_the_routine_is_in_the_plan_once(plan) -> None:  
             for side in exercise.sides:
                 for set_number in range(1, exercise.set_count + 1):
                     expected += [
-                        (index, side, set_number, rep)
-                        for rep in range(1, exercise.rep_count + 1)
+                        (index, side, set_number, rep) for rep in range(1, exercise.rep_count + 1)
                     ]
     assert seen == expected
 
@@ -84,7 +81,9 @@ def test_holds_are_silence_with_a_spoken_countdown() -> None:
 def test_reps_are_counted_like_a_coach_not_a_litany() -> None:
     plan = compile_plan(CATALOG.get("foot"), "normal")
     openings = [
-        c.text for b in plan.blocks for c in b.cues
+        c.text
+        for b in plan.blocks
+        for c in b.cues
         if c.resume_here and c.position.exercise == 0 and c.position.side == "right"
     ]
     assert openings[0].startswith("Right foot.")
@@ -109,8 +108,10 @@ def test_pace_changes_speech_rate_and_rests_but_not_holds() -> None:
     slow = compile_plan(CATALOG.get("foot"), "slow")
     fast = compile_plan(CATALOG.get("foot"), "fast")
     assert slow.seconds_from(0) > fast.seconds_from(0)
+
     def hold_total(plan):  # type: ignore[no-untyped-def]
         return sum(c.seconds for b in plan.blocks for c in b.cues if c.position.phase == "hold")
+
     assert hold_total(slow) == pytest.approx(hold_total(fast), rel=0.02)
 
 
