@@ -1,0 +1,111 @@
+"""The skill end to end on the DynamoDB store: served over HTTP, killed with SIGKILL, restarted,
+resumed from another device; the store cut off mid-routine and back with nothing lost."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+from alexa_client import Echo, get
+from servers import ServiceProcess, serve_in_thread
+from tcp_switch import TcpSwitch, tcp_switch
+
+from skill.app import create_app
+from skill.routine.state import RunnerState
+from skill.storage import open_store, runner_key
+
+NOT_SAVED = "I couldn't save your progress just now"
+
+
+def stored_state(table: str, user_id: str) -> RunnerState:
+    store = open_store(f"dynamodb://{table}")
+    try:
+        return RunnerState.from_json(store.load(runner_key(user_id)).state)
+    finally:
+        store.close()
+
+
+def test_sigkill_restart_and_resume_from_another_device(dynamodb_table: str) -> None:
+    service = ServiceProcess(
+        {"FOOTCOACH_STORE": f"dynamodb://{dynamodb_table}", "FOOTCOACH_VERIFY_SIGNATURES": "0"}
+    )
+    with service:
+        kitchen = Echo(service.url + "/alexa")
+        kitchen.intent("StartRoutineIntent", routine="foot routine|foot")
+        kitchen.intent("NextStepIntent")
+        kitchen.intent("NextStepIntent")  # the left foot's reps start playing
+        reps = kitchen.intent("RepsLeftIntent")  # barge-in: the place is now a rep
+        assert "You're on about rep 1 of 10 on your left foot" in reps.speech
+        saved = stored_state(dynamodb_table, kitchen.user_id)
+        assert saved.progress is not None and saved.progress.served_at is None
+
+        service.kill(signal.SIGKILL)
+        service.start()
+
+        bedroom = Echo(service.url + "/alexa", user_id=kitchen.user_id)
+        welcome = bedroom.launch()
+        assert welcome.speech.startswith(
+            "Welcome back. You stopped at toe spread, rep 1 of 10 on your left foot."
+        )
+        resumed = bedroom.intent("AMAZON.YesIntent")
+        assert resumed.speech.startswith("Left foot. Spread your toes")
+        assert stored_state(dynamodb_table, kitchen.user_id).progress == (
+            RunnerState.from_json(bedroom.attributes["runner"]["state"]).progress
+        )
+
+
+@pytest.fixture
+def switched_store(
+    aws_env: str, dynamodb_table: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[TcpSwitch, str]]:
+    with tcp_switch(aws_env) as switch:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{switch.port}")
+        app = create_app(
+            {
+                "STORE_URL": f"dynamodb://{dynamodb_table}",
+                "VERIFY_SIGNATURES": False,
+                "SKILL_ID": None,
+            }
+        )
+        with serve_in_thread(app) as url:
+            yield switch, url
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", aws_env)  # so the table can be deleted
+
+
+def test_store_down_mid_routine_then_back_loses_nothing(
+    switched_store: tuple[TcpSwitch, str], dynamodb_table: str
+) -> None:
+    switch, url = switched_store
+    echo = Echo(url + "/alexa")
+    echo.intent("StartRoutineIntent", routine="quick routine|quick")
+    first = echo.intent("NextStepIntent")
+    assert NOT_SAVED not in first.speech
+    saved_before = stored_state(dynamodb_table, echo.user_id)
+
+    switch.switch_off()
+    assert get(url + "/healthz").status == 503
+    down = echo.intent("NextStepIntent")
+    assert down.status == 200 and NOT_SAVED in down.speech, "the runner still hears the answer"
+    assert "Second one." in down.speech or "Last one." in down.speech or "Left foot" in down.speech
+    assert echo.attributes["runner"]["unsaved"] is True
+
+    switch.switch_on()
+    assert get(url + "/healthz").status == 200
+    assert stored_state(dynamodb_table, echo.user_id) == saved_before, "nothing half-written"
+    back = echo.intent("NextStepIntent")
+    assert NOT_SAVED not in back.speech
+    carried = RunnerState.from_json(echo.attributes["runner"]["state"])
+    assert stored_state(dynamodb_table, echo.user_id) == carried
+    assert carried.progress and saved_before.progress
+    assert carried.progress.block == saved_before.progress.block + 2
+
+
+def test_store_down_when_the_session_starts_still_answers(
+    switched_store: tuple[TcpSwitch, str],
+) -> None:
+    switch, url = switched_store
+    switch.switch_off()
+    echo = Echo(url + "/alexa")
+    answer = echo.launch()
+    assert answer.status == 200 and "Foot Coach" in answer.speech and NOT_SAVED in answer.speech
