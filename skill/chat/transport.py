@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -99,6 +100,10 @@ def in_process_transport(store_url: str | None = None) -> InProcessTransport:
         create_app = importlib.import_module("skill.app").create_app
     except (ImportError, AttributeError) as error:
         raise ChatError(f"the skill app is not available ({error}); try --url") from error
+    if not logging.getLogger().handlers:
+        # The console is the interface: the service's start-up warnings (signatures off, no
+        # skill id) are expected here and would only clutter the conversation.
+        logging.basicConfig(level=logging.ERROR)
     config: dict[str, Any] = {"VERIFY_SIGNATURES": False}
     if store_url:
         config["STORE_URL"] = store_url
