@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill tests bench
+	$(BIN)/ruff check skill tests bench infra
 	$(BIN)/mypy
 
 bench: $(STAMP)
