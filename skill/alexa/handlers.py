@@ -110,7 +110,7 @@ class NextStepIntentHandler(CoachHandler):
     intents = ("NextStepIntent", "AMAZON.NextIntent")
 
     def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.next(state, now)
+        return self.coach.next(state, now, self.asked(handler_input))
 
 
 class RepsLeftIntentHandler(CoachHandler):
@@ -202,7 +202,7 @@ class ResumeIntentHandler(CoachHandler):
     intents = ("AMAZON.ResumeIntent",)
 
     def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.resume(state, now)
+        return self.coach.resume(state, now, self.asked(handler_input))
 
 
 class YesIntentHandler(CoachHandler):

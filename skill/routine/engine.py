@@ -152,9 +152,11 @@ class Coach:
         )
         return self.serve(replace(state, progress=progress, welcomed=True), plan, 0, 0, now, lead)
 
-    def next(self, state: RunnerState, now: float) -> Reply:
+    def next(self, state: RunnerState, now: float, asked: Question | None = None) -> Reply:
         current = self.current(state)
         if current is None:
+            if asked == "start":  # "ready" to "Shall we start the foot routine?"
+                return self.start(state, None, now)
             return self.nothing_started(state)
         plan, progress = current
         spot = self.spot(plan, progress, now)
@@ -163,9 +165,11 @@ class Coach:
             return self.serve(state, plan, spot.block.index, spot.cue, now)
         return self.serve(state, plan, spot.block.index + 1, 0, now)
 
-    def resume(self, state: RunnerState, now: float) -> Reply:
+    def resume(self, state: RunnerState, now: float, asked: Question | None = None) -> Reply:
         current = self.current(state)
         if current is None:
+            if asked == "start":
+                return self.start(state, None, now)
             return self.nothing_started(state)
         plan, progress = current
         target = self.resume_target(self.spot(plan, progress, now))

@@ -325,3 +325,12 @@ def test_state_from_any_json_never_crashes_and_the_coach_copes(document) -> None
     state = RunnerState.from_json(document)
     for command in ("launch", "next", "reps_left", "resume"):
         check_ssml(run(command, state, None, T0).speech)
+
+
+def test_ready_or_continue_after_the_offer_to_start_starts_the_routine() -> None:
+    offer = COACH.launch(RunnerState(), T0)
+    assert offer.asked == "start"
+    for move in (COACH.next, COACH.resume):
+        reply = move(offer.state, T0 + 2, offer.asked)
+        assert "Let's start your foot routine" in text(reply)
+        assert "no routine going" in text(move(offer.state, T0 + 2, None))
