@@ -63,10 +63,16 @@ class Spot:
 class Coach:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._plans: dict[tuple[str, str], Plan] = {}
 
     # -- reading the state ------------------------------------------------------------------
     def plan_for(self, routine: Routine, preferences: Preferences) -> Plan:
-        return compile_plan(routine, preferences.pace)
+        # Keyed by id: hashing a whole routine on every turn would cost more than the turn.
+        key = (routine.id, preferences.pace)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = compile_plan(routine, preferences.pace)
+        return plan
 
     def current(self, state: RunnerState) -> tuple[Plan, Progress] | None:
         """The runner's plan and progress, moved onto the current plan if the routine changed."""
@@ -501,18 +507,19 @@ class Coach:
         return Reply(text_ssml(text, prosody_rate=pace.prosody_rate), None, state)
 
     def unknown_routine(self, state: RunnerState) -> Reply:
-        names = join_words([routine.name for routine in self.catalog])
+        names = join_words([f"the {routine.name}" for routine in self.catalog], "or")
         question = "Which one would you like?"
-        return self.ask(state, f"I know these routines: {names}. {question}", question)
+        return self.ask(state, f"I can coach you through {names}. {question}", question)
 
     def nothing_started(self, state: RunnerState) -> Reply:
+        # No "start" question on record: "yes" still starts (there is nothing else it could
+        # mean), but a stray "next" does not begin a routine by itself.
         question = f"Shall we start the {self.catalog.default.name}?"
-        names = join_words([routine.name for routine in self.catalog])
+        names = join_words([f"the {routine.name}" for routine in self.catalog], "or")
         return self.ask(
             state,
-            f"There's no routine going right now. You can start the {names}. {question}",
+            f"There's no routine going right now. You can start {names}. {question}",
             question,
-            "start",
         )
 
     def is_playing(self, state: RunnerState, now: float) -> bool:
@@ -608,10 +615,10 @@ def plural(n: int, noun: str) -> str:
     return f"{words} {noun}s"
 
 
-def join_words(items: list[str]) -> str:
+def join_words(items: list[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def rough_duration(seconds: float) -> str:
