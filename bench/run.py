@@ -1,0 +1,169 @@
+"""`make bench`: the skill under load against a baseline measured in the same run, then
+in-process micro-benchmarks and where a turn's time goes.
+
+    .venv/bin/python bench/run.py            # the full run (about 2 minutes)
+    .venv/bin/python bench/run.py --quick    # a few seconds per part: checks that it works
+
+Needs wrk (Debian: apt-get install -y wrk); run as root, this script installs it with apt-get
+when it is missing, unless --no-install. Everything listens on 127.0.0.1 only, every loop is
+bounded, and every process started here is stopped on the way out, Ctrl-C included.
+See bench/README.md for what is measured and how.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cases import CaseResult, LoadSettings, baseline_case, dynamodb_case, sqlite_case
+from loadgen import WrkMissing, ensure_wrk
+from micro import MicroResult, run_micro
+from profile_turn import format_stages, profile_stages
+from report import load_table, micro_table, targets, targets_table
+from service import BenchError
+
+CASES = ("baseline", "sqlite", "dynamodb")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description="Foot Coach benchmarks (see bench/README.md)")
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per case")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per case")
+    parser.add_argument(
+        "--connections", type=int, default=2 * cores, help="wrk connections (2 per core)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers, the same for every case"
+    )
+    parser.add_argument("--runners", type=int, default=50, help="simulated runners per connection")
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help="comma-separated, from: " + ",".join(CASES)
+    )
+    parser.add_argument("--no-micro", action="store_true", help="skip the in-process parts")
+    parser.add_argument("--quick", action="store_true", help="tiny run: checks the harness")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
+    args = parser.parse_args(argv)
+    unknown = set(args.cases.split(",")) - set(CASES)
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
+    if args.quick:
+        args.seconds, args.warmup, args.runners = 1, 0, 5
+    return args
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so every `finally` stops what it started."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    wrk = ensure_wrk(install=not args.no_install)
+    settings = LoadSettings(
+        seconds=args.seconds,
+        warmup_seconds=args.warmup,
+        connections=args.connections,
+        workers=args.workers,
+        runners_per_connection=args.runners,
+    )
+    wanted = args.cases.split(",")
+    cases: list[CaseResult] = []
+    with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as folder:
+        log_path = Path(folder) / "gunicorn.log"
+        with log_path.open("wb") as log:
+            try:
+                if "baseline" in wanted:
+                    progress("baseline")
+                    cases.append(baseline_case(settings, wrk, log))
+                if "sqlite" in wanted:
+                    progress("skill on SQLite")
+                    cases.append(sqlite_case(settings, wrk, log, Path(folder)))
+                if "dynamodb" in wanted:
+                    progress("skill on DynamoDB (moto)")
+                    cases.append(dynamodb_case(settings, wrk, log))
+            except BenchError:
+                log.flush()
+                sys.stderr.write(log_path.read_text(errors="replace")[-3000:])
+                raise
+    print()
+    print(load_table(settings, cases))
+
+    micro: list[MicroResult] = []
+    stages = None
+    if not args.no_micro:
+        progress("in-process micro-benchmarks")
+        if args.quick:
+            micro = run_micro(target_s=0.01, repeats=1, turns=50)
+            stages = profile_stages(runner_count=2, rounds=1)
+        else:
+            micro = run_micro()
+            progress("profiling the skill turn")
+            stages = profile_stages()
+        print()
+        print(micro_table(micro))
+        print()
+        print(format_stages(stages))
+    found = targets(cases, micro)
+    print()
+    print(targets_table(found))
+    return {
+        "settings": asdict(settings),
+        "cases": [
+            {
+                **asdict(case),
+                "turns_per_s": case.load.turns_per_s,
+                "errors": case.errors,
+                "reads_per_session_start": case.reads_per_session_start,
+                "writes_per_turn": case.writes_per_turn,
+            }
+            for case in cases
+        ],
+        "micro": [asdict(result) for result in micro],
+        "stages": asdict(stages) if stages else None,
+        "targets": [{**asdict(target), "verdict": target.verdict} for target in found],
+    }
+
+
+def progress(step: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {step}...", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stop_on_sigterm()
+    started = time.monotonic()
+    try:
+        results = run(args)
+    except WrkMissing as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; every server it started has been stopped", file=sys.stderr)
+        return 130
+    print(f"\n(whole run: {time.monotonic() - started:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
