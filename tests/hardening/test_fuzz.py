@@ -95,6 +95,9 @@ REQUEST_TYPES = [
 ]
 
 
+COACH = Coach(Catalog.builtin())
+
+
 # -- what every answer must be ----------------------------------------------------------------
 def strict_json(raw: bytes) -> Any:
     """JSON as Alexa parses it: NaN and Infinity are not JSON."""
@@ -136,9 +139,6 @@ def check_stored_state(state: dict[str, Any]) -> None:
     assert RunnerState.from_json(state).to_json() == state, state
     reply = COACH.launch(RunnerState.from_json(state), time.time())
     check_ssml(reply.speech)
-
-
-COACH = Coach(Catalog.builtin())
 
 
 def candidate_keys(envelope: Any) -> set[str]:
@@ -528,9 +528,11 @@ def test_byte_level_damage_to_real_bodies(
     service.send(bytes(body))
 
 
-def test_every_row_written_by_the_fuzzing_is_a_valid_state(service: Service) -> None:
+def test_every_row_written_by_the_fuzzing_is_a_valid_state(
+    service: Service, conversation: list[dict[str, Any]]
+) -> None:
     rows = service.check_every_row()
-    assert rows >= 5, "the fuzzing above stored some runners"
+    assert rows >= 2, "the conversation (and whatever fuzzing ran before) stored runners"
 
 
 def nested(depth: int, opening: bytes = b"[", closing: bytes = b"]") -> bytes:
