@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
+from ask_sdk_core.utils.predicate import is_request_type
 from ask_sdk_core.utils.request_util import get_request_type
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.response import Response
@@ -74,7 +74,12 @@ class CoachHandler(AbstractRequestHandler):
         self.clock = clock
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(name)(handler_input) for name in self.intents)
+        request = handler_input.request_envelope.request
+        return (
+            isinstance(request, IntentRequest)
+            and request.intent is not None
+            and request.intent.name in self.intents
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         state = turn_of(handler_input).state

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SESSION_KEY = "runner"
 REQUEST_KEY = "runner"
+MAX_VERSION = 2**53  # versions and clocks this service writes stay far below this
 NOT_SAVED = "I couldn't save your progress just now; I'll try again on your next turn."
 
 
@@ -93,7 +94,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
         unsaved = store_down = False
         if session is not None and not session.new and isinstance(carried, dict):
             record = record_from_session(key, carried)
-            unsaved = bool(carried.get("unsaved"))
+            unsaved = record is not None and carried.get("unsaved") is True
         if record is None:
             try:
                 record = self.store.load(key)
@@ -129,7 +130,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
                 if turn.store_down:
                     raise StoreUnavailable("the store did not answer the read of this turn")
                 record = self.store.save(wanted)
-            except (StoreError, ValueError) as error:
+            except (StoreError, ValueError, OverflowError) as error:
                 log.warning("progress not saved: %s", type(error).__name__)
                 record, unsaved = wanted, True
                 add_sentence(response, NOT_SAVED)
@@ -146,10 +147,13 @@ def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | Non
     if (
         isinstance(version, bool)
         or not isinstance(version, int)
+        or not 0 <= version <= MAX_VERSION
+        or isinstance(turn_at, bool)
         or not isinstance(turn_at, int | float)
+        or not 0 <= turn_at <= MAX_VERSION
         or not isinstance(state, dict)
     ):
-        return None
+        return None  # not what this service wrote: read the store instead
     return RunnerRecord(key=key, state=state, version=version, turn_at=float(turn_at))
 
 

@@ -66,7 +66,7 @@ class Progress:
                 plan=str(data.get("plan", "")),
                 exercise=str(data.get("exercise", "")),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             return None
         return progress
 
@@ -99,7 +99,7 @@ class HistoryEntry:
                 completed_at=_number(data["completed_at"]),
                 seconds=_number(data.get("seconds", 0.0)),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             return None
 
 

@@ -93,7 +93,8 @@ def converse(url: str, secrets: Secrets, sign: Signer | None = None) -> list[Ans
         echo.intent("GoToExerciseIntent", exercise=secrets.spoken),
         echo.intent("StartRoutineIntent", routine=secrets.spoken),
         echo.intent("SomethingNobodyDeclared"),
-        echo.send({"type": "IntentRequest"}),  # no intent at all: a handler fails
+        echo.send({"type": "IntentRequest"}),  # no intent at all: spoken help
+        anonymous(echo, sign),  # no user id anywhere: the handler fails, the runner hears sorry
         echo.intent("AMAZON.StopIntent"),
         echo.one_shot("NextStepIntent"),
         echo.end_session("ERROR"),
@@ -101,6 +102,20 @@ def converse(url: str, secrets: Secrets, sign: Signer | None = None) -> list[Ans
     ]
     assert [answer.status for answer in answers] == [200] * len(answers)
     return answers
+
+
+def anonymous(echo: Echo, sign: Signer | None) -> Answer:
+    envelope = echo.envelope(
+        {
+            "type": "IntentRequest",
+            "intent": {"name": "NextStepIntent", "confirmationStatus": "NONE"},
+        }
+    )
+    del envelope["session"]["user"], envelope["context"]["System"]["user"]
+    body = json.dumps(envelope).encode()
+    answer = post(echo.url, body, sign(body) if sign else None)
+    assert "went wrong" in answer.body["response"]["outputSpeech"]["ssml"]
+    return answer
 
 
 def rejected_requests(url: str, secrets: Secrets, sign: Signer | None = None) -> None:
