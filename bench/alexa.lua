@@ -210,15 +210,19 @@ function done(summary, latency, requests)
          totals[name] = totals[name] + (tonumber(thread:get(name)) or 0)
       end
    end
+   -- The latency histogram (µs:count for each distinct value), so that runs can be merged.
+   local histogram = {}
+   for i = 1, #latency do
+      local value, count = latency(i)
+      histogram[i] = string.format("%d:%d", value, count)
+   end
    local e = summary.errors
    io.write(string.format(
       'BENCH_RESULT {"requests":%d,"duration_us":%d,"bytes":%d,' ..
       '"ok":%d,"script_errors":%d,"session_starts":%d,"bad_status":%d,"no_speech":%d,' ..
       '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"status_errors":%d,' ..
-      '"timeouts":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
+      '"timeouts":%d,"histogram":"%s"}\n',
       summary.requests, summary.duration, summary.bytes,
       totals.ok, totals.errors, totals.session_starts, totals.bad_status, totals.no_speech,
-      e.connect, e.read, e.write, e.status, e.timeout,
-      latency:percentile(50), latency:percentile(90), latency:percentile(99),
-      latency.max, latency.mean))
+      e.connect, e.read, e.write, e.status, e.timeout, table.concat(histogram, ",")))
 end

@@ -1,9 +1,10 @@
 """The load cases: each starts gunicorn the production way, drives it with wrk, and measures.
 
-Per case: turns/s and latency (wrk), errors (wrk + the script's checks + ERROR log records in
-the workers), store reads and writes (the workers' own store counters, read over
-GET /bench/counters before and after the measured run), worker CPU time per turn and peak RSS
-(/proc), and the time from spawning gunicorn to its first answered turn.
+Per case: turns/s and latency (wrk's latency histograms, merged over the case's runs), errors
+(wrk + the script's checks + ERROR log records in the workers), store reads and writes (the
+workers' own counters, read over GET /bench/counters before and after the measured runs),
+worker CPU time per turn and peak RSS (/proc), and the time from spawning gunicorn to its first
+answered turn.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from loadgen import LoadResult, run_wrk
+from loadgen import LoadResult, merge, run_wrk
 from script import BENCH_SKILL_ID, ScriptedRunner
 from service import (
     PROJECT_ROOT,
@@ -39,7 +40,8 @@ SETTLE_S = 0.3  # after wrk stops, for the last in-flight turns to finish before
 
 @dataclass(frozen=True)
 class LoadSettings:
-    seconds: int
+    rounds: int  # measured runs per case (interleaved between the cases run side by side)
+    round_seconds: int
     warmup_seconds: int
     connections: int
     workers: int
@@ -84,63 +86,108 @@ def skill_env(store_url: str) -> dict[str, str]:
     }
 
 
-def run_case(
-    name: str,
-    app_spec: str,
-    env: dict[str, str],
-    settings: LoadSettings,
-    wrk: str,
-    log: IO[bytes],
-    *,
-    counted: bool,
-    note: str = "",
-    helper_pids: tuple[int, ...] = (),
-) -> CaseResult:
-    tag = name.split()[0][:4] + str(int(time.time()) % 100000)
-    with GunicornService(app_spec, env, settings.workers, log) as service:
-        service.start()
-        startup_s = service.wait_until_answering(ScriptedRunner(10**6 - 1, tag=tag).body())
-        pids = service.wait_for_workers()
+class LoadCase:
+    """One case's gunicorn, from its start to its figures; ``drive`` may be called several
+    times (interleaved with other cases') and the runs add up.
 
-        def drive(seconds: int, run_tag: str) -> LoadResult:
-            return run_wrk(
-                wrk,
-                service.url,
-                seconds=seconds,
-                connections=settings.connections,
-                tag=run_tag,
-                runners_per_connection=settings.runners_per_connection,
-            )
+        with LoadCase(...) as case:
+            case.drive(5)
+            result = case.result()
+    """
 
-        if settings.warmup_seconds:
-            drive(settings.warmup_seconds, tag + "w")
-            time.sleep(SETTLE_S)
-        before = service.counters(reset_max=True) if counted else {}
-        cpu_before = service.cpu_seconds()
-        helpers_before = sum(cpu_seconds(pid) for pid in helper_pids)
-        load = drive(settings.seconds, tag)
+    def __init__(
+        self,
+        name: str,
+        app_spec: str,
+        env: dict[str, str],
+        settings: LoadSettings,
+        wrk: str,
+        log: IO[bytes],
+        *,
+        counted: bool,
+        note: str = "",
+        helper_pids: tuple[int, ...] = (),
+    ) -> None:
+        self.name, self.settings, self.wrk, self.note = name, settings, wrk, note
+        self.counted, self.helper_pids = counted, helper_pids
+        self.service = GunicornService(app_spec, env, settings.workers, log)
+        self.tag = name.split()[0][:4] + str(int(time.time() * 1000) % 10**7)
+        self.runs: list[LoadResult] = []
+        self.cpu: dict[int, float] = {}
+        self.helper_cpu = 0.0
+        self.startup_s = 0.0
+        self.pids: list[int] = []
+        self.before: dict[int, WorkerCounters] = {}
+
+    def __enter__(self) -> LoadCase:
+        try:
+            self.service.start()
+            probe = ScriptedRunner(10**6 - 1, tag=self.tag).body()
+            self.startup_s = self.service.wait_until_answering(probe)
+            self.pids = self.service.wait_for_workers()
+            self.cpu = dict.fromkeys(self.pids, 0.0)
+            if self.settings.warmup_seconds:
+                self._wrk(self.settings.warmup_seconds, self.tag + "w")
+                time.sleep(SETTLE_S)
+            if self.counted:
+                self.before = self.service.counters(reset_max=True)
+        except BaseException:
+            self.service.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.service.stop()
+
+    def _wrk(self, seconds: int, tag: str) -> LoadResult:
+        return run_wrk(
+            self.wrk,
+            self.service.url,
+            seconds=seconds,
+            connections=self.settings.connections,
+            tag=tag,
+            runners_per_connection=self.settings.runners_per_connection,
+        )
+
+    def drive(self, seconds: int) -> None:
+        """One measured run of ``seconds``. Every run of a case has the same runners: their
+        progress is in the store, so later runs meet returning runners."""
+        cpu_before = self.service.cpu_seconds()
+        helpers_before = sum(cpu_seconds(pid) for pid in self.helper_pids)
+        self.runs.append(self._wrk(seconds, self.tag))
         time.sleep(SETTLE_S)
-        after = service.counters(reset_max=False) if counted else {}
-        cpu_after = service.cpu_seconds()
-        helpers_cpu = sum(cpu_seconds(pid) for pid in helper_pids) - helpers_before
-        rss = service.peak_rss_kib()
-        if sorted(cpu_after) != pids:
-            raise BenchError(f"{name}: gunicorn workers changed during the run ({pids})")
-    cpu = [cpu_after[pid] - cpu_before[pid] for pid in pids]
-    total_cpu = sum(cpu)
-    return CaseResult(
-        name=name,
-        load=load,
-        startup_s=startup_s,
-        cpu_us_per_turn=total_cpu / load.requests * 1e6 if load.requests else 0.0,
-        worker_cpu_shares=tuple(part / total_cpu if total_cpu else 0.0 for part in cpu),
-        peak_rss_mib=max(rss.values()) / 1024,
-        counted=counter_delta(before, after) if counted else None,
-        note=note,
-        helper_cpu_us_per_turn=(
-            helpers_cpu / load.requests * 1e6 if helper_pids and load.requests else None
-        ),
-    )
+        cpu_after = self.service.cpu_seconds()
+        if sorted(cpu_after) != self.pids:
+            raise BenchError(f"{self.name}: gunicorn workers changed during the run")
+        for pid in self.pids:
+            self.cpu[pid] += cpu_after[pid] - cpu_before[pid]
+        self.helper_cpu += sum(cpu_seconds(pid) for pid in self.helper_pids) - helpers_before
+
+    def result(self) -> CaseResult:
+        load = merge(self.runs)
+        after = self.service.counters(reset_max=False) if self.counted else {}
+        rss = self.service.peak_rss_kib()
+        total_cpu = sum(self.cpu.values())
+        turns = max(1, load.requests)
+        return CaseResult(
+            name=self.name,
+            load=load,
+            startup_s=self.startup_s,
+            cpu_us_per_turn=total_cpu / turns * 1e6,
+            worker_cpu_shares=tuple(
+                self.cpu[pid] / total_cpu if total_cpu else 0.0 for pid in self.pids
+            ),
+            peak_rss_mib=max(rss.values()) / 1024,
+            counted=counter_delta(self.before, after) if self.counted else None,
+            note=note_with_runs(self.note, len(self.runs)),
+            helper_cpu_us_per_turn=self.helper_cpu / turns * 1e6 if self.helper_pids else None,
+        )
+
+
+def note_with_runs(note: str, runs: int) -> str:
+    if runs < 2:
+        return note
+    return "; ".join(filter(None, [f"{runs} runs, interleaved with the other cases'", note]))
 
 
 def counter_delta(
@@ -174,20 +221,23 @@ def counter_delta(
     )
 
 
-def baseline_case(settings: LoadSettings, wrk: str, log: IO[bytes]) -> CaseResult:
-    return run_case(
+def baseline_case(settings: LoadSettings, wrk: str, log: IO[bytes]) -> LoadCase:
+    return LoadCase(
         "baseline (fixed JSON)", "baseline_app:app", {}, settings, wrk, log, counted=False
     )
 
 
-def sqlite_case(settings: LoadSettings, wrk: str, log: IO[bytes], folder: Path) -> CaseResult:
+def sqlite_case(settings: LoadSettings, wrk: str, log: IO[bytes], folder: Path) -> LoadCase:
     env = skill_env(f"sqlite:///{folder / 'bench.db'}")
-    return run_case("skill, SQLite", "counting_app:app", env, settings, wrk, log, counted=True)
+    return LoadCase("skill, SQLite", "counting_app:app", env, settings, wrk, log, counted=True)
 
 
-def dynamodb_case(settings: LoadSettings, wrk: str, log: IO[bytes]) -> CaseResult:
-    with local_dynamodb() as (env, server_name):
-        return run_case(
+@contextmanager
+def dynamodb_case(settings: LoadSettings, wrk: str, log: IO[bytes]) -> Iterator[LoadCase]:
+    """The skill on a DynamoDB store served by a local DynamoDB-protocol server (moto)."""
+    with (
+        local_dynamodb() as (env, server_name),
+        LoadCase(
             "skill, DynamoDB",
             "counting_app:app",
             {**skill_env(f"dynamodb://{DYNAMODB_TABLE}"), **env},
@@ -197,7 +247,9 @@ def dynamodb_case(settings: LoadSettings, wrk: str, log: IO[bytes]) -> CaseResul
             counted=True,
             note=f"{server_name}, on loopback, sharing the machine's cores",
             helper_pids=tuple(moto_pids()),
-        )
+        ) as case,
+    ):
+        yield case
 
 
 @contextmanager

@@ -11,7 +11,8 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from script import ENVELOPE_TEMPLATE, LOCALES, SESSIONS
@@ -27,19 +28,74 @@ class WrkMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class LoadResult:
+    """One or more wrk runs against one server (runs merge: counts add, histograms add)."""
+
     requests: int  # answered (any status), as wrk counts them
     seconds: float
     ok: int  # 200 with speech where speech is expected
     errors: int  # wrong status, no speech, socket errors, timeouts
-    session_starts: int  # answered turns that opened a session (store read expected)
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    max_ms: float
+    session_starts: int  # answered turns that opened a session
+    latency_us: dict[int, int] = field(repr=False)  # µs -> how many turns took that long
 
     @property
     def turns_per_s(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, percent: float) -> float:
+        """The smallest latency that ``percent`` % of the turns did not exceed."""
+        total = sum(self.latency_us.values())
+        if not total:
+            return 0.0
+        wanted, seen = percent / 100 * total, 0
+        for value in sorted(self.latency_us):
+            seen += self.latency_us[value]
+            if seen >= wanted:
+                return value / 1000
+        return max(self.latency_us) / 1000
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile_ms(50)
+
+    @property
+    def p90_ms(self) -> float:
+        return self.percentile_ms(90)
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile_ms(99)
+
+    @property
+    def max_ms(self) -> float:
+        return max(self.latency_us, default=0) / 1000
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "requests": self.requests,
+            "seconds": self.seconds,
+            "ok": self.ok,
+            "errors": self.errors,
+            "session_starts": self.session_starts,
+            "turns_per_s": self.turns_per_s,
+            "p50_ms": self.p50_ms,
+            "p90_ms": self.p90_ms,
+            "p99_ms": self.p99_ms,
+            "max_ms": self.max_ms,
+        }
+
+
+def merge(results: list[LoadResult]) -> LoadResult:
+    latency: Counter[int] = Counter()
+    for result in results:
+        latency.update(result.latency_us)
+    return LoadResult(
+        requests=sum(result.requests for result in results),
+        seconds=sum(result.seconds for result in results),
+        ok=sum(result.ok for result in results),
+        errors=sum(result.errors for result in results),
+        session_starts=sum(result.session_starts for result in results),
+        latency_us=dict(latency),
+    )
 
 
 def find_wrk() -> str | None:
@@ -99,14 +155,15 @@ def run_wrk(
     socket_errors = sum(
         data[name] for name in ("connect_errors", "read_errors", "write_errors", "timeouts")
     )
+    latency = {}
+    for pair in filter(None, data["histogram"].split(",")):
+        value, count = pair.split(":")
+        latency[int(value)] = int(count)
     return LoadResult(
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,
         ok=data["ok"],
         errors=data["script_errors"] + socket_errors,
         session_starts=data["session_starts"],
-        p50_ms=data["p50_us"] / 1000,
-        p90_ms=data["p90_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        max_ms=data["max_us"] / 1000,
+        latency_us=latency,
     )

@@ -73,6 +73,7 @@ class StageReport:
     turns: int
     rounds: int
     plain_us_per_turn: float  # the same turns without any stopwatch
+    baseline_us_per_turn: float  # bench/baseline_app.py, the same WSGI call
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage, µs per turn)
     reads: int = 0
     writes: int = 0
@@ -173,11 +174,16 @@ def profile_stages(runner_count: int = 10, rounds: int = 8) -> StageReport:
         run_turns(plain_app, plain_runners, min(200, turns))  # warm up
         with stopwatches(timed_app):
             run_turns(timed_app, timed_runners, min(200, turns))
+        from baseline_app import app as baseline_app
+
+        baseline_runners = [ScriptedRunner(index, tag="base") for index in range(runner_count)]
+        best_baseline = float("inf")
         best_plain = float("inf")
         best: dict[str, float] | None = None
         store = timed_app.extensions["footcoach"].store
         reads, writes = store.reads, store.writes
         for _ in range(rounds):
+            best_baseline = min(best_baseline, run_turns(baseline_app, baseline_runners, turns))
             best_plain = min(best_plain, run_turns(plain_app, plain_runners, turns))
             with stopwatches(timed_app) as watches:
                 run_turns(timed_app, timed_runners, turns)
@@ -209,8 +215,15 @@ def profile_stages(runner_count: int = 10, rounds: int = 8) -> StageReport:
         ("JSON response (Flask jsonify)", s["jsonify"]),
         ("total per turn (with stopwatches)", s["total"]),
     ]  # fmt: skip
-    plain_us = best_plain / turns * 1e6
-    return StageReport(turns * rounds, rounds, plain_us, stages, reads // rounds, writes // rounds)
+    return StageReport(
+        turns=turns * rounds,
+        rounds=rounds,
+        plain_us_per_turn=best_plain / turns * 1e6,
+        baseline_us_per_turn=best_baseline / turns * 1e6,
+        stages=stages,
+        reads=reads // rounds,
+        writes=writes // rounds,
+    )
 
 
 @contextmanager
@@ -323,6 +336,10 @@ def format_stages(report: StageReport) -> str:
         lines.append(f"  {name:<58} {us:8.1f} {us / total:6.1%}")
     lines.append(f"  {report.stages[-1][0]:<58} {total:8.1f}")
     lines.append(f"  {'total per turn without stopwatches':<58} {report.plain_us_per_turn:8.1f}")
+    lines.append(
+        f"  {'for comparison: the baseline app, the same WSGI call':<58} "
+        f"{report.baseline_us_per_turn:8.1f}"
+    )
     return "\n".join(lines)
 
 

@@ -41,8 +41,8 @@ def load_table(settings: LoadSettings, cases: list[CaseResult]) -> str:
     baseline = next((case for case in cases if case.name.startswith("baseline")), None)
     header = (
         f"Load: gunicorn -c infra/gunicorn.conf.py ({settings.workers} workers, gthread), "
-        f"bound to 127.0.0.1; wrk, {settings.connections} connections, {settings.seconds} s "
-        f"per case after {settings.warmup_seconds} s of warm-up, "
+        f"bound to 127.0.0.1; wrk, {settings.connections} connections, {settings.rounds} x "
+        f"{settings.round_seconds} s per case after {settings.warmup_seconds} s of warm-up, "
         f"{settings.connections * settings.runners_per_connection} simulated runners"
     )
     columns = (
@@ -84,8 +84,7 @@ def load_table(settings: LoadSettings, cases: list[CaseResult]) -> str:
         lines.append(
             f"  {case.name}: {case.load.requests} turns answered in {case.load.seconds:.1f} s, "
             f"slowest {case.load.max_ms:.1f} ms; first turn answered {case.startup_s:.2f} s after "
-            f"spawning gunicorn{counts}{helper}"
-            + (f"\n    ({case.note})" if case.note else "")
+            f"spawning gunicorn{counts}{helper}" + (f"\n    ({case.note})" if case.note else "")
         )
     return "\n".join(lines)
 

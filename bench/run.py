@@ -19,6 +19,7 @@ import signal
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
@@ -26,7 +27,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CaseResult, LoadSettings, baseline_case, dynamodb_case, sqlite_case
+from cases import (
+    CaseResult,
+    LoadCase,
+    LoadSettings,
+    baseline_case,
+    dynamodb_case,
+    sqlite_case,
+)
 from loadgen import WrkMissing, ensure_wrk
 from micro import MicroResult, run_micro
 from profile_turn import format_stages, profile_stages
@@ -40,6 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description="Foot Coach benchmarks (see bench/README.md)")
     parser.add_argument("--seconds", type=int, default=15, help="measured seconds per case")
+    parser.add_argument("--rounds", type=int, default=3, help="runs the seconds are split into")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per case")
     parser.add_argument(
         "--connections", type=int, default=2 * cores, help="wrk connections (2 per core)"
@@ -60,7 +69,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
     if args.quick:
-        args.seconds, args.warmup, args.runners = 1, 0, 5
+        args.seconds, args.rounds, args.warmup, args.runners = 1, 1, 0, 5
     return args
 
 
@@ -76,7 +85,8 @@ def stop_on_sigterm() -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     wrk = ensure_wrk(install=not args.no_install)
     settings = LoadSettings(
-        seconds=args.seconds,
+        rounds=args.rounds,
+        round_seconds=max(1, args.seconds // args.rounds),
         warmup_seconds=args.warmup,
         connections=args.connections,
         workers=args.workers,
@@ -88,15 +98,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         log_path = Path(folder) / "gunicorn.log"
         with log_path.open("wb") as log:
             try:
-                if "baseline" in wanted:
-                    progress("baseline")
-                    cases.append(baseline_case(settings, wrk, log))
-                if "sqlite" in wanted:
-                    progress("skill on SQLite")
-                    cases.append(sqlite_case(settings, wrk, log, Path(folder)))
+                # The baseline and the skill on SQLite run side by side, in interleaved runs,
+                # so that this machine's ups and downs fall on both alike.
+                with ExitStack() as stack:
+                    live: list[LoadCase] = []
+                    if "baseline" in wanted:
+                        progress("starting the baseline")
+                        live.append(stack.enter_context(baseline_case(settings, wrk, log)))
+                    if "sqlite" in wanted:
+                        progress("starting the skill on SQLite")
+                        live.append(
+                            stack.enter_context(sqlite_case(settings, wrk, log, Path(folder)))
+                        )
+                    for case in interleaved(live, settings.rounds):
+                        progress(f"driving {case.name} for {settings.round_seconds} s")
+                        case.drive(settings.round_seconds)
+                    cases.extend(case.result() for case in live)
                 if "dynamodb" in wanted:
-                    progress("skill on DynamoDB (moto)")
-                    cases.append(dynamodb_case(settings, wrk, log))
+                    progress("starting the skill on DynamoDB (moto)")
+                    with dynamodb_case(settings, wrk, log) as case:
+                        for _ in range(settings.rounds):
+                            progress(f"driving {case.name} for {settings.round_seconds} s")
+                            case.drive(settings.round_seconds)
+                        cases.append(case.result())
             except BenchError:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-3000:])
@@ -127,7 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cases": [
             {
                 **asdict(case),
-                "turns_per_s": case.load.turns_per_s,
+                "load": case.load.summary(),
                 "errors": case.errors,
                 "reads_per_session_start": case.reads_per_session_start,
                 "writes_per_turn": case.writes_per_turn,
@@ -138,6 +162,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "stages": asdict(stages) if stages else None,
         "targets": [{**asdict(target), "verdict": target.verdict} for target in found],
     }
+
+
+def interleaved(cases: list[LoadCase], rounds: int) -> list[LoadCase]:
+    """A, B, B, A, A, B...: each case goes first as often as last, so a trend in the
+    machine's load over the run does not favour one of them."""
+    order: list[LoadCase] = []
+    for round_number in range(rounds):
+        order.extend(cases if round_number % 2 == 0 else reversed(cases))
+    return order
 
 
 def progress(step: str) -> None:
