@@ -73,13 +73,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def stop_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so every `finally` stops what it started."""
+def stop_on_signals() -> None:
+    """SIGTERM unwinds like Ctrl-C, so every `finally` stops what it started; Ctrl-C does so
+    even where the shell started this with SIGINT ignored (a background job)."""
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -179,7 +181,7 @@ def progress(step: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    stop_on_sigterm()
+    stop_on_signals()
     started = time.monotonic()
     try:
         results = run(args)
