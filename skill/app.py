@@ -5,6 +5,7 @@ Production: ``gunicorn 'skill.app:create_app()'`` (see infra/gunicorn.conf.py).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -70,10 +71,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             log.info("rejected request: %s", error.reason)
             return jsonify(error=error.reason), error.status
         try:
-            return jsonify(services.run_skill(envelope))
+            answer = services.run_skill(envelope)
         except AskSdkException as error:
             log.info("malformed request envelope: %s", type(error).__name__)
             return jsonify(error="request envelope is malformed"), 400
+        return Response(json.dumps(answer, separators=(",", ":")), mimetype="application/json")
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

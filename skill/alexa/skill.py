@@ -11,8 +11,10 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model.request_envelope import RequestEnvelope
+from ask_sdk_model.response_envelope import ResponseEnvelope
 
 from skill.alexa import handlers
+from skill.alexa.envelope import fast_request_envelope, fast_response_dict
 from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach
@@ -68,9 +70,21 @@ class EnvelopeSerializer(DefaultSerializer):
     audio player...), and dateutil's general-purpose timestamp parser."""
 
     def request_envelope(self, envelope: dict[str, Any]) -> RequestEnvelope:
+        needed = needed_parts(envelope)
+        fast = fast_request_envelope(needed)
+        if fast is not None:
+            return fast
         deserialize = getattr(self, "_DefaultSerializer__deserialize")  # noqa: B009 (private)
-        request: RequestEnvelope = deserialize(needed_parts(envelope), RequestEnvelope)
+        request: RequestEnvelope = deserialize(needed, RequestEnvelope)
         return request
+
+    def response_dict(self, envelope: ResponseEnvelope) -> dict[str, Any]:
+        fast = fast_response_dict(envelope)
+        if fast is not None:
+            return fast
+        result = self.serialize(envelope)
+        assert isinstance(result, dict)
+        return result
 
     def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
         if isinstance(payload, str):
@@ -94,6 +108,11 @@ def needed_parts(envelope: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(system, dict):
         return envelope
     trimmed = {key: system[key] for key in SYSTEM_PARTS if key in system}
+    device = trimmed.get("device")
+    if isinstance(device, dict) and "supportedInterfaces" in device:
+        trimmed["device"] = {
+            key: value for key, value in device.items() if key != "supportedInterfaces"
+        }
     return {**envelope, "context": {"System": trimmed}}
 
 
@@ -107,6 +126,4 @@ class SkillRunner:
     def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
         request = self.serializer.request_envelope(envelope)
         response = self.skill.invoke(request_envelope=request, context=None)
-        result = self.serializer.serialize(response)
-        assert isinstance(result, dict)
-        return result
+        return self.serializer.response_dict(response)

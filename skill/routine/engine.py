@@ -23,7 +23,7 @@ from skill.routine.plan import (
     number_word,
     side_name,
 )
-from skill.routine.speech import cues_ssml, text_ssml
+from skill.routine.speech import cues_ssml, document, text_ssml
 from skill.routine.state import HistoryEntry, Preferences, Progress, RunnerState
 
 Question = Literal["resume", "start"]
@@ -322,7 +322,7 @@ class Coach:
                 f"{question} Or say start the quick routine.",
                 "start",
             )
-        done = len(state.history)
+        done = sum(state.completed().values())
         greeting = "Welcome back." + (
             f" You've finished {plural(done, 'routine')} so far." if done else ""
         )
@@ -389,22 +389,24 @@ class Coach:
 
     def progress_report(self, state: RunnerState, now: float) -> Reply:
         history = state.history
+        counts = state.completed()
         if not history:
             sentence = "You haven't finished a routine yet. Your first one is the hardest!"
         else:
-            counts: dict[str, int] = {}
-            for entry in history:
-                counts[entry.routine] = counts.get(entry.routine, 0) + 1
             parts = [
                 plural(n, self.catalog.get(r).name if r in self.catalog else f"{r} routine")
                 for r, n in counts.items()
             ]
-            streak = streak_days(history, now)
+            streak, first_day = streak_days(history, now)
             last = days_ago(history[-1].completed_at, now)
-            sentence = f"You've finished {plural(len(history), 'routine')}"
+            sentence = f"You've finished {plural(sum(counts.values()), 'routine')}"
             sentence += f": {join_words(parts)}." if len(parts) > 1 else "."
             if streak > 1:
-                sentence += f" That's {streak} days in a row."
+                # With older completions only counted, a streak reaching the oldest listed day
+                # may reach further back.
+                reaches_oldest = first_day <= day_of(history[0].completed_at)
+                at_least = "at least " if state.earlier and reaches_oldest else ""
+                sentence += f" That's {at_least}{streak} days in a row."
             sentence += f" Your last one was {last}."
         return self.answer(self.interrupted(state, now), sentence, now)
 
@@ -451,16 +453,13 @@ class Coach:
             entry = HistoryEntry(
                 progress.run, plan.routine.id, now, round(now - progress.started_at, 1)
             )
-            history = state.history
-            new = all(existing.id != entry.id for existing in history)
-            if new:
-                history = (*history, entry)
-            total = len(history)
+            finished = replace(state.with_completion(entry), progress=None)
+            new = finished.history != state.history
+            total = sum(finished.completed().values())
             closing = f"That's {plural(total, 'routine')} in all. See you next time!"
             speech = cues_ssml(
                 block.cues, before=lead, after=closing, prosody_rate=pace.prosody_rate
             )
-            finished = replace(state, progress=None, history=history)
             return Reply(speech, None, finished, completed=entry if new else None)
         lead_s = speech_seconds(lead, pace.speech_rate) if lead else 0.0
         exercise = plan.routine.exercises[block.exercise].id
@@ -473,7 +472,9 @@ class Coach:
             plan=plan.fingerprint,
             exercise=exercise,
         )
-        speech = cues_ssml(block.cues[from_cue:], before=lead, prosody_rate=pace.prosody_rate)
+        speech = document(
+            plan.block_ssml(block_index, from_cue), before=lead, prosody_rate=pace.prosody_rate
+        )
         reprompt = text_ssml(block.reprompt, prosody_rate=pace.prosody_rate)
         return Reply(speech, reprompt, replace(state, progress=served))
 
@@ -633,8 +634,9 @@ def day_of(timestamp: float) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).date()
 
 
-def streak_days(history: tuple[HistoryEntry, ...], now: float) -> int:
-    """Days in a row, ending today or yesterday, with at least one completed routine."""
+def streak_days(history: tuple[HistoryEntry, ...], now: float) -> tuple[int, dt.date]:
+    """Days in a row, ending today or yesterday, with at least one completed routine; and the
+    first day of that run."""
     days = {day_of(entry.completed_at) for entry in history}
     day = day_of(now)
     if day not in days:
@@ -643,7 +645,7 @@ def streak_days(history: tuple[HistoryEntry, ...], now: float) -> int:
     while day in days:
         streak += 1
         day -= dt.timedelta(days=1)
-    return streak
+    return streak, day + dt.timedelta(days=1)
 
 
 def days_ago(timestamp: float, now: float) -> str:

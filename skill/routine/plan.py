@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -143,6 +143,17 @@ class Plan:
     pace: Pace
     blocks: tuple[Block, ...]
     fingerprint: str
+    _rendered: dict[tuple[int, int], str] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def block_ssml(self, block_index: int, from_cue: int = 0) -> str:
+        """The inner SSML of a block from one of its cues on, rendered once per plan."""
+        key = (block_index, from_cue)
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            rendered = self._rendered[key] = body_ssml(self.blocks[block_index].cues[from_cue:])
+        return rendered
 
     @property
     def last(self) -> int:

@@ -98,7 +98,13 @@ def cues_ssml(
     prosody_rate: str | None = None,
 ) -> str:
     """Cues as one SSML document, with optional plain sentences before and after them."""
-    inner = body_ssml(cues)
+    return document(body_ssml(cues), before=before, after=after, prosody_rate=prosody_rate)
+
+
+def document(
+    inner: str, *, before: str = "", after: str = "", prosody_rate: str | None = None
+) -> str:
+    """Already rendered cues as one SSML document, with plain sentences before and after."""
     if before:
         inner = escape_text(before) + (" " if inner and not inner.startswith("<") else "") + inner
     if after:

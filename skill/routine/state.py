@@ -117,18 +117,44 @@ class Preferences:
         return Preferences()
 
 
+# The state travels in Alexa's session attributes on every turn, so it must stay small: the
+# most recent completions are listed (enough for any streak a report mentions), older ones
+# are only counted, per routine.
+HISTORY_KEPT = 100
+
+
 @dataclass(frozen=True)
 class RunnerState:
     progress: Progress | None = None
     preferences: Preferences = field(default_factory=Preferences)
     history: tuple[HistoryEntry, ...] = ()
     welcomed: bool = False
+    earlier: tuple[tuple[str, int], ...] = ()  # (routine id, completions no longer listed)
+
+    def completed(self) -> dict[str, int]:
+        """Completed routines per routine id, listed and earlier ones together."""
+        counts = dict(self.earlier)
+        for entry in self.history:
+            counts[entry.routine] = counts.get(entry.routine, 0) + 1
+        return counts
+
+    def with_completion(self, entry: HistoryEntry) -> RunnerState:
+        if any(existing.id == entry.id for existing in self.history):
+            return self
+        history = (*self.history, entry)
+        earlier = dict(self.earlier)
+        for dropped in history[:-HISTORY_KEPT]:
+            earlier[dropped.routine] = earlier.get(dropped.routine, 0) + 1
+        return replace(
+            self, history=history[-HISTORY_KEPT:], earlier=tuple(sorted(earlier.items()))
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "progress": self.progress.to_json() if self.progress else None,
             "preferences": self.preferences.to_json(),
             "history": [entry.to_json() for entry in self.history],
+            "earlier": dict(self.earlier),
             "welcomed": self.welcomed,
         }
 
@@ -143,11 +169,24 @@ class RunnerState:
             else []
         )
         unique = {entry.id: entry for entry in entries if entry is not None}
+        raw_earlier = data.get("earlier")
+        earlier = (
+            tuple(
+                sorted(
+                    (routine, count)
+                    for routine, count in raw_earlier.items()
+                    if isinstance(count, int) and not isinstance(count, bool) and 0 < count < 2**31
+                )
+            )
+            if isinstance(raw_earlier, dict)
+            else ()
+        )
         return RunnerState(
             progress=Progress.from_json(data.get("progress")),
             preferences=Preferences.from_json(data.get("preferences")),
             history=tuple(sorted(unique.values(), key=lambda entry: entry.completed_at)),
             welcomed=bool(data.get("welcomed", bool(data))),
+            earlier=earlier,
         )
 
 

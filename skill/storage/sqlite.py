@@ -55,6 +55,9 @@ class SQLiteStore:
         self.reads = 0
         self.writes = 0
         self._count_lock = threading.Lock()
+        # Threads of one process queue here rather than in SQLite's busy handler, which sleeps
+        # in steps of milliseconds and made the slowest turns several times slower (bench/).
+        self._write_lock = threading.Lock()
         self._pool = _ConnectionPool(self._connect)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +81,8 @@ class SQLiteStore:
     def save(self, record: RunnerRecord) -> RunnerRecord:
         state_json = _to_json(record.state)
         self._count("writes")
+        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_S):
+            raise StoreUnavailable(f"SQLite store {self.path}: another write took too long")
         try:
             with self._pool.connection() as connection, _write_transaction(connection):
                 if _write_if_current(connection, record, state_json):
@@ -92,6 +97,8 @@ class SQLiteStore:
                 return RunnerRecord(merged.key, merged.state, merged.version + 1, merged.turn_at)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        finally:
+            self._write_lock.release()
 
     def ping(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -334,3 +335,22 @@ def test_ready_or_continue_after_the_offer_to_start_starts_the_routine() -> None
         reply = move(offer.state, T0 + 2, offer.asked)
         assert "Let's start your foot routine" in text(reply)
         assert "no routine going" in text(move(offer.state, T0 + 2, None))
+
+
+def test_a_long_history_stays_small_and_every_routine_still_counts() -> None:
+    from skill.routine.state import HISTORY_KEPT, HistoryEntry
+
+    state = RunnerState(welcomed=True)
+    for n in range(HISTORY_KEPT + 50):
+        routine = "foot" if n % 3 else "quick"
+        state = state.with_completion(HistoryEntry(f"r{n}", routine, T0 + n * 86400, 600))
+    assert len(state.history) == HISTORY_KEPT
+    assert sum(state.completed().values()) == HISTORY_KEPT + 50
+    assert state.completed()["quick"] == 50
+    assert RunnerState.from_json(state.to_json()) == state
+    assert len(json.dumps(state.to_json())) < 12_000, "fits in session attributes"
+    report = text(COACH.progress_report(state, T0 + (HISTORY_KEPT + 49) * 86400 + 60))
+    assert "You've finished 150 routines: 100 foot routines and 50 quick routines." in report
+    assert "That's at least 100 days in a row." in report
+    again = state.with_completion(state.history[-1])
+    assert again == state, "the same run is never counted twice"
