@@ -52,6 +52,29 @@ class UnknownRunner(ValueError):
     """The request names no user: there is nobody whose progress could be kept."""
 
 
+@dataclass(frozen=True)
+class Carried:
+    """The runner record the previous turn left in the session attributes, lifted out of the
+    envelope before ask-sdk deep-copies the attributes (it is the largest of them, and is
+    replaced on every turn anyway); handed to the skill as its invocation context."""
+
+    record: Any
+
+
+def lift_carried(envelope: dict[str, Any]) -> tuple[dict[str, Any], Carried]:
+    """The envelope without the carried runner record, and that record."""
+    session = envelope.get("session")
+    if not isinstance(session, dict):
+        return envelope, Carried(None)
+    attributes = session.get("attributes")
+    if not isinstance(attributes, dict) or SESSION_KEY not in attributes:
+        return envelope, Carried(None)
+    rest = {key: value for key, value in attributes.items() if key != SESSION_KEY}
+    return {**envelope, "session": {**session, "attributes": rest}}, Carried(
+        attributes[SESSION_KEY]
+    )
+
+
 def identify(handler_input: HandlerInput) -> str:
     """The runner's store key: the recognised person if any, else the Alexa account."""
     envelope = handler_input.request_envelope
@@ -89,7 +112,12 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         key = identify(handler_input)
         session = handler_input.request_envelope.session
-        carried = session_attributes(handler_input).get(SESSION_KEY)
+        context = handler_input.context
+        carried = (
+            context.record
+            if isinstance(context, Carried)
+            else session_attributes(handler_input).get(SESSION_KEY)
+        )
         record = None
         unsaved = store_down = False
         if session is not None and not session.new and isinstance(carried, dict):

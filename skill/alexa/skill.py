@@ -15,7 +15,7 @@ from ask_sdk_model.response_envelope import ResponseEnvelope
 
 from skill.alexa import handlers
 from skill.alexa.envelope import fast_request_envelope, fast_response_dict
-from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor
+from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach
 
@@ -124,6 +124,7 @@ class SkillRunner:
         self.serializer = EnvelopeSerializer()
 
     def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        envelope, carried = lift_carried(envelope)
         request = self.serializer.request_envelope(envelope)
-        response = self.skill.invoke(request_envelope=request, context=None)
+        response = self.skill.invoke(request_envelope=request, context=carried)
         return self.serializer.response_dict(response)
