@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_runtime.exceptions import AskSdkException
 from flask import Flask, Response, jsonify, request
@@ -66,7 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def alexa() -> tuple[Response, int] | Response:
         body = request.get_data(cache=False)
         try:
-            envelope = services.verifier.verify(dict(request.headers), body)
+            headers = cast(Mapping[str, str], request.headers)  # read-only, case-insensitive
+            envelope = services.verifier.verify(headers, body)
         except VerificationError as error:
             log.info("rejected request: %s", error.reason)
             return jsonify(error=error.reason), error.status

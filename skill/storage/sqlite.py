@@ -1,9 +1,9 @@
 """The embedded progress store: one SQLite file, safe under threads and processes.
 
-Each save is one ``BEGIN IMMEDIATE`` transaction: the conditional write, and when it loses
-(another thread, process or device wrote first) the reload and merge, happen under SQLite's
-write lock, so a save never gives up and never leaves a partial write. WAL mode lets readers
-go on while one writer holds the lock.
+A save is first one conditional statement (atomic by itself). When it loses (another thread,
+process or device wrote first), a ``BEGIN IMMEDIATE`` transaction does the reload and merge
+under SQLite's write lock, so a save never gives up and never leaves a partial write. WAL mode
+lets readers go on while one writer holds the lock.
 """
 
 from __future__ import annotations
@@ -84,6 +84,12 @@ class SQLiteStore:
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_S):
             raise StoreUnavailable(f"SQLite store {self.path}: another write took too long")
         try:
+            with self._pool.connection() as connection:
+                # The usual case is one conditional statement, atomic on its own (autocommit).
+                if _write_if_current(connection, record, state_json):
+                    return RunnerRecord(
+                        record.key, record.state, record.version + 1, record.turn_at
+                    )
             with self._pool.connection() as connection, _write_transaction(connection):
                 if _write_if_current(connection, record, state_json):
                     return RunnerRecord(
