@@ -21,7 +21,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.slu.entityresolution.status_code import StatusCode
 
-from skill.alexa.runner import session_attributes, turn_of
+from skill.alexa.runner import SESSION_KEY, Carried, session_attributes, turn_of
 from skill.routine.engine import Coach, Question, Reply
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
@@ -293,6 +293,10 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         turn = attributes.get("runner")
         if turn is not None:
             turn.state = turn.loaded  # keep what was there: nothing half-done is written
+        carried = handler_input.context
+        if isinstance(carried, Carried) and carried.record is not None:
+            # The runner's record travels on unchanged to the next turn.
+            session_attributes(handler_input)[SESSION_KEY] = carried.record
         reprompt = text_ssml("What would you like to do?")
         handler_input.response_builder.speak(text_ssml(self.APOLOGY)).ask(reprompt)
         response: Response = handler_input.response_builder.response

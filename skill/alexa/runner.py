@@ -165,7 +165,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
-            "state": RunnerState.from_json(record.state).to_json() if unsaved else record.state,
+            "state": record.state,
             "unsaved": unsaved,
         }
 

@@ -75,3 +75,15 @@ def test_an_intent_request_without_an_intent_gets_help_not_an_apology(client) ->
     body = client.post("/alexa", json=envelope).get_json()
     speech = body["response"]["outputSpeech"]["ssml"]
     assert "didn&apos;t catch that" in speech and "went wrong" not in speech
+
+
+def test_after_a_failed_turn_the_carried_record_travels_on(client) -> None:  # type: ignore[no-untyped-def]
+    echo = Echo("x")
+    first = client.post("/alexa", json=echo.envelope({"type": "LaunchRequest"})).get_json()
+    carried = first["sessionAttributes"]["runner"]
+    echo.attributes, echo.new = first["sessionAttributes"], False
+    anonymous = echo.envelope({"type": "IntentRequest", "intent": {"name": "RepsLeftIntent"}})
+    del anonymous["context"]["System"]["user"], anonymous["session"]["user"]
+    failed = client.post("/alexa", json=anonymous).get_json()
+    assert "went wrong" in failed["response"]["outputSpeech"]["ssml"]
+    assert failed["sessionAttributes"]["runner"] == carried
