@@ -579,13 +579,23 @@ class Coach:
         side = position.side
         on_side = f" on your {side_name(side)}" if side in ("right", "left") else ""
         later_sides = sides[sides.index(side) + 1 :] if side in sides else []
-        then = f", then {total} on the {later_sides[0]}" if later_sides and len(sides) > 1 else ""
-        if exercise.set_count > 1 and position.set < exercise.set_count:
-            then += f", then {plural(exercise.set_count - position.set, 'more set')}"
+        sets = exercise.set_count
+        then = ""
+        if sets > 1 and position.set < sets:  # sets of one side come before the next side
+            then += f", then {plural(sets - position.set, 'more set')}"
+        if later_sides and len(sides) > 1:
+            then += (
+                f", then {total} on the {later_sides[0]}"
+                if sets == 1
+                else (f", then {number_word(sets)} sets of {total} on the {later_sides[0]}")
+            )
         finished = spot.status == "finished" or position.phase == "transition"
         if finished:
             done = position.rep
             if done >= total:
+                if position.set < sets:
+                    upcoming = number_word(position.set + 1)
+                    return f"That's all {total}{on_side} in this set. Next: set {upcoming}."
                 if later_sides and len(sides) > 1:
                     return f"That's all {total}{on_side}. Next: {total} on the {later_sides[0]}."
                 return f"That's all {total} {exercise.plural if total > 1 else exercise.name} done."

@@ -254,7 +254,8 @@ class _Builder:
         if not last_round and exercise.rest_between_sets_s.value > 0:
             rest = Position(index, side, set_number, 0, "rest")
             seconds = exercise.rest_between_sets_s.value * self.pace.rest_factor
-            cues.append(self.say(f"Rest for {round(seconds)} seconds.", rest))
+            upcoming = f"round {number_word(set_number + 1)}"
+            cues.append(self.say(f"Rest for {round(seconds)} seconds. Next: {upcoming}.", rest))
             cues.append(Cue.pause(seconds, rest))
         return cues
 
@@ -286,7 +287,11 @@ class _Builder:
                 if set_number < exercise.set_count and exercise.rest_between_sets_s.value > 0:
                     rest = Position(index, side, set_number, exercise.rep_count, "rest")
                     seconds = exercise.rest_between_sets_s.value * self.pace.rest_factor
-                    group[-1].append(self.say(f"Rest for {round(seconds)} seconds.", rest))
+                    rest_line = (
+                        f"Rest for {round(seconds)} seconds. "
+                        f"Next: set {number_word(set_number + 1)}, {side_name(side)}."
+                    )
+                    group[-1].append(self.say(rest_line, rest))
                     group[-1].append(Cue.pause(seconds, rest))
                 groups.append(group)
         return groups

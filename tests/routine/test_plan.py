@@ -101,7 +101,7 @@ def test_timed_walks_announce_halfway_and_count_down() -> None:
     assert texts.count("Halfway.") == 2
     first_round = [c for c in cues if c.position.set == 1 and c.position.phase == "work"]
     assert sum(c.seconds for c in first_round[:-1]) == pytest.approx(60.0, abs=0.01)
-    assert any(t.startswith("Rest for 30 seconds") for t in texts)
+    assert "Rest for 30 seconds. Next: round two." in texts
 
 
 def test_pace_changes_speech_rate_and_rests_but_not_holds() -> None:
@@ -129,3 +129,33 @@ def test_speech_estimate_uses_one_documented_rate() -> None:
     words = " ".join(["word"] * 30)
     assert speech_seconds(words) == pytest.approx(30 * 60 / WORDS_PER_MINUTE)
     assert speech_seconds(words, rate=0.85) > speech_seconds(words)
+
+
+def test_a_routine_with_several_sets_rests_between_them_and_counts_them() -> None:
+    import json
+    from pathlib import Path
+
+    from skill.routine.catalog import parse_routine
+    from skill.routine.engine import Coach
+    from skill.routine.state import Preferences, RunnerState
+
+    data = json.loads((Path(__file__).parents[2] / "skill/routine/data/quick.json").read_text())
+    data["id"] = "sets"
+    spread = data["exercises"][0]
+    spread["sets"] = {"value": 2, "choice": "test"}
+    spread["rest_between_sets_s"] = {"value": 20, "choice": "test"}
+    routine = parse_routine(data, "sets.json")
+    plan = compile_plan(routine)
+    texts = [c.text for b in plan.blocks if b.exercise == 0 for c in b.cues]
+    assert "Rest for 20 seconds. Next: set two, right foot." in texts
+    assert any(t.startswith("Set two. ") for t in texts)
+    coach = Coach(Catalog([routine]))
+    state = coach.start(RunnerState(preferences=Preferences(), welcomed=True), "sets", 0).state
+    state = coach.next(state, 100).state  # the first set plays from t=100
+    answer = coach.reps_left(state, 101)
+    assert (
+        "rep 1 of 5 on your right foot: 4 to go, then one more set, then two sets of 5 on the left"
+        in (answer.speech.replace("&apos;", "'"))
+    )
+    finished = coach.reps_left(state, 100 + 10_000).speech.replace("&apos;", "'")
+    assert "That's all 5 on your right foot in this set. Next: set two." in finished
