@@ -34,6 +34,7 @@ from servers import serve_in_thread
 from signing import SigningAuthority, make_pki, sign_headers
 from ssml_rules import check_ssml
 
+from skill.alexa.skill import HANDLED_INTENTS
 from skill.app import create_app
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach
@@ -57,31 +58,7 @@ def fuzz(examples: int) -> settings:
     )
 
 
-KNOWN_INTENTS = [
-    "StartRoutineIntent",
-    "NextStepIntent",
-    "RepsLeftIntent",
-    "WhereAmIIntent",
-    "TimeLeftIntent",
-    "SkipExerciseIntent",
-    "GoToExerciseIntent",
-    "SlowerIntent",
-    "FasterIntent",
-    "ProgressReportIntent",
-    "AMAZON.NextIntent",
-    "AMAZON.PreviousIntent",
-    "AMAZON.RepeatIntent",
-    "AMAZON.StartOverIntent",
-    "AMAZON.PauseIntent",
-    "AMAZON.ResumeIntent",
-    "AMAZON.YesIntent",
-    "AMAZON.NoIntent",
-    "AMAZON.HelpIntent",
-    "AMAZON.StopIntent",
-    "AMAZON.CancelIntent",
-    "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent",
-]
+KNOWN_INTENTS = sorted(HANDLED_INTENTS)  # every intent the models declare
 REQUEST_TYPES = [
     "LaunchRequest",
     "IntentRequest",
