@@ -46,3 +46,25 @@ def test_slot_values_match_the_routine_data(path: Path) -> None:
         assert routines[routine.id] == routine.name
         exercises = slot_type_ids(path, "ExerciseName")
         assert exercises == {e.id: e.name for e in routine.exercises}
+
+
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+def test_every_synonym_in_the_models_resolves_through_the_routine_data(path: Path) -> None:
+    """Alexa resolves slot values with the models; where a request carries no resolution the
+    skill resolves the words with the data: both must agree on every value and synonym."""
+    from skill.routine.catalog import find_exercise
+
+    catalog = Catalog.builtin()
+    types = {t["name"]: t for t in language_model(path)["types"]}
+    checked = 0
+    for value in types["RoutineName"]["values"]:
+        for word in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+            assert catalog.find_routine(word) == value["id"], word
+            checked += 1
+    for routine in catalog:
+        for value in types["ExerciseName"]["values"]:
+            for word in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                assert find_exercise(routine, word) == value["id"], word
+                checked += 1
+    assert checked > 100
+    assert catalog.find_routine("yoga") is None

@@ -185,3 +185,30 @@ def test_locale_does_not_change_the_coaching(client, locale: str) -> None:  # ty
     envelope["request"]["locale"] = locale
     body = client.post("/alexa", json=envelope).get_json()
     assert "Foot Coach" in body["response"]["outputSpeech"]["ssml"]
+
+
+def test_slot_words_without_alexas_resolution_are_resolved_by_the_skill(live_url: str) -> None:
+    echo = Echo(live_url + "/alexa")
+    envelope_slot = {"name": "routine", "value": "the short version", "confirmationStatus": "NONE"}
+    started = echo.send(
+        {
+            "type": "IntentRequest",
+            "intent": {
+                "name": "StartRoutineIntent",
+                "confirmationStatus": "NONE",
+                "slots": {"routine": envelope_slot},
+            },
+        }
+    )
+    assert "Let's start your quick routine" in started.speech
+    went = echo.send(
+        {
+            "type": "IntentRequest",
+            "intent": {
+                "name": "GoToExerciseIntent",
+                "confirmationStatus": "NONE",
+                "slots": {"exercise": {"name": "exercise", "value": "Calf Raises"}},
+            },
+        }
+    )
+    assert "Exercise 3 of 5: calf drops." in went.speech

@@ -48,20 +48,20 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     return response
 
 
-def slot_id(handler_input: HandlerInput, name: str) -> tuple[str | None, bool]:
-    """The resolved value id of a slot, and whether the runner said something for it."""
+def slot_value(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None]:
+    """A slot's value id as Alexa resolved it (None without a match), and the words said."""
     request = handler_input.request_envelope.request
     intent = request.intent if isinstance(request, IntentRequest) else None
     slot = (intent.slots or {}).get(name) if intent else None
     if slot is None or not slot.value:
-        return None, False
+        return None, None
     resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
     for authority in resolutions or []:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
             for match in authority.values or []:
                 if match.value and match.value.id:
-                    return str(match.value.id), True
-    return None, True
+                    return str(match.value.id), slot.value
+    return None, slot.value
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -105,9 +105,12 @@ class StartRoutineIntentHandler(CoachHandler):
     intents = ("StartRoutineIntent",)
 
     def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        routine, said = slot_id(handler_input, "routine")
-        if said and routine not in self.coach.catalog:
-            return self.coach.unknown_routine(state)
+        routine, spoken = slot_value(handler_input, "routine")
+        if spoken and routine not in self.coach.catalog:
+            # No resolution from Alexa (or not one of ours): match the words ourselves.
+            routine = self.coach.catalog.find_routine(spoken)
+            if routine is None:
+                return self.coach.unknown_routine(state)
         return self.coach.start(state, routine, now)
 
 
@@ -150,8 +153,8 @@ class GoToExerciseIntentHandler(CoachHandler):
     intents = ("GoToExerciseIntent",)
 
     def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        exercise, _ = slot_id(handler_input, "exercise")
-        return self.coach.go_to(state, exercise, now)
+        exercise, spoken = slot_value(handler_input, "exercise")
+        return self.coach.go_to(state, exercise, now, spoken=spoken)
 
 
 class SlowerIntentHandler(CoachHandler):

@@ -55,6 +55,7 @@ class Exercise:
     id: str
     name: str
     plural: str
+    aliases: tuple[str, ...]
     purpose: str
     instructions: tuple[str, ...]
     equipment: str | None
@@ -93,6 +94,7 @@ class Exercise:
 class Routine:
     id: str
     name: str
+    aliases: tuple[str, ...]
     description: str
     source: str
     safety: str
@@ -168,6 +170,9 @@ class _Reader:
         assert value is not None
         return value
 
+    def optional_text_list(self, name: str) -> tuple[str, ...]:
+        return self.text_list(name) if name in self.data else ()
+
     def text_list(self, name: str) -> tuple[str, ...]:
         value = self.data.get(name)
         if not isinstance(value, list) or not value:
@@ -240,6 +245,7 @@ def _parse_exercise(source: str, data: Any, path: str) -> Exercise:
         id=identifier,
         name=reader.required_text("name"),
         plural=reader.required_text("plural"),
+        aliases=reader.optional_text_list("aliases"),
         purpose=reader.required_text("purpose"),
         instructions=reader.text_list("instructions"),
         equipment=reader.text("equipment", optional=True),
@@ -277,6 +283,7 @@ def parse_routine(data: Any, source: str) -> Routine:
     return Routine(
         id=reader.required_text("id"),
         name=reader.required_text("name"),
+        aliases=reader.optional_text_list("aliases"),
         description=reader.required_text("description"),
         source=reader.required_text("source"),
         safety=reader.required_text("safety"),
@@ -341,3 +348,29 @@ class Catalog:
 
     def ids(self) -> list[str]:
         return list(self._routines)
+
+    def find_routine(self, spoken: str) -> str | None:
+        """The id of the routine a runner named, by id, name or alias."""
+        wanted = normalise(spoken)
+        for routine in self:
+            if wanted in {normalise(word) for word in (routine.id, routine.name, *routine.aliases)}:
+                return routine.id
+        return None
+
+
+def find_exercise(routine: Routine, spoken: str) -> str | None:
+    """The id of the exercise of ``routine`` a runner named, by id, name, plural or alias."""
+    wanted = normalise(spoken)
+    for exercise in routine.exercises:
+        names = (exercise.id, exercise.name, exercise.plural, *exercise.aliases)
+        if wanted in {normalise(word) for word in names}:
+            return exercise.id
+    return None
+
+
+def normalise(spoken: str) -> str:
+    """Lower case, words only, without a leading "the" or "my": how names are compared."""
+    words = "".join(c if c.isalnum() or c == "'" else " " for c in spoken.lower()).split()
+    while words and words[0] in ("the", "my"):
+        words = words[1:]
+    return " ".join(words)

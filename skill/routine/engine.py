@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from skill.routine.catalog import Catalog, Exercise, Routine
+from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
 from skill.routine.cues import Cue, speech_seconds
 from skill.routine.plan import (
     PACE_ORDER,
@@ -224,10 +224,15 @@ class Coach:
         routine = self.catalog.get(current[1].routine) if current else self.catalog.default
         return self.begin(state, routine, now, "Starting over from the top.")
 
-    def go_to(self, state: RunnerState, exercise_id: str | None, now: float) -> Reply:
+    def go_to(
+        self, state: RunnerState, exercise_id: str | None, now: float, spoken: str | None = None
+    ) -> Reply:
+        """Go to an exercise by id, or failing that by the words the runner said."""
         current = self.current(state)
         routine = self.catalog.get(current[1].routine) if current else self.catalog.default
         ids = [exercise.id for exercise in routine.exercises]
+        if exercise_id not in ids and spoken:
+            exercise_id = find_exercise(routine, spoken)
         if exercise_id not in ids:
             names = join_words([exercise.name for exercise in routine.exercises])
             question = "Which exercise would you like?"
