@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
-from skill.routine.cues import Cue, speech_seconds
+from skill.routine.cues import speech_seconds
 from skill.routine.plan import (
     PACE_ORDER,
     PACES,
@@ -672,4 +672,4 @@ def days_ago(timestamp: float, now: float) -> str:
     return f"{delta} days ago"
 
 
-__all__ = ["Coach", "Cue", "Question", "Reply", "Spot"]
+__all__ = ["Coach", "Question", "Reply", "Spot"]

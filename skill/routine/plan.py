@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from skill.routine.catalog import Exercise, Routine, Side
@@ -379,11 +378,6 @@ def _split(units: list[list[Cue]], closing: Cue) -> list[int]:
 
 
 def compile_plan(routine: Routine, pace_name: str = DEFAULT_PACE) -> Plan:
-    return _compile_cached(routine, pace_name)
-
-
-@lru_cache(maxsize=64)
-def _compile_cached(routine: Routine, pace_name: str) -> Plan:
     pace = PACES[pace_name]
     builder = _Builder(routine, pace)
     slowest = _Builder(routine, PACES[PACE_ORDER[0]])
