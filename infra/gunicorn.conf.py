@@ -49,3 +49,11 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s fwd=%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has built the app, keep what lives for the whole process (modules, the
+    routine plans, ask-sdk's handler chain) out of the garbage collector's repeated scans."""
+    import gc
+
+    gc.freeze()
