@@ -148,29 +148,29 @@ def _request(data: Any) -> Request | None:
     kind = data.get("type")
     if kind == "LaunchRequest":
         data = _only(data, _LAUNCH)
-        return LaunchRequest(
-            request_id=_text(data, "requestId"),
-            timestamp=_timestamp(data),
-            locale=_text(data, "locale"),
-        )
+        return LaunchRequest(**_request_basics(data))
     if kind == "IntentRequest":
         data = _only(data, _INTENT_REQUEST)
         return IntentRequest(
-            request_id=_text(data, "requestId"),
-            timestamp=_timestamp(data),
-            locale=_text(data, "locale"),
+            **_request_basics(data),
             dialog_state=_enum(DialogState, data.get("dialogState")),
             intent=_intent(data.get("intent")),
         )
     if kind == "SessionEndedRequest":
         data = _only(data, _SESSION_ENDED)
         return SessionEndedRequest(
-            request_id=_text(data, "requestId"),
-            timestamp=_timestamp(data),
-            locale=_text(data, "locale"),
-            reason=_enum(SessionEndedReason, data.get("reason")),
+            **_request_basics(data), reason=_enum(SessionEndedReason, data.get("reason"))
         )
     raise Unusual
+
+
+def _request_basics(data: dict[str, Any]) -> dict[str, Any]:
+    """What every request type carries: its id, timestamp and locale."""
+    return {
+        "request_id": _text(data, "requestId"),
+        "timestamp": _timestamp(data),
+        "locale": _text(data, "locale"),
+    }
 
 
 def _intent(data: Any) -> Intent | None:
