@@ -749,3 +749,37 @@ def test_gunicorn_logconfig_is_a_valid_logging_configuration() -> None:
     formatter_factory = config["formatters"]["json"]["()"]
     module, _, name = formatter_factory.rpartition(".")
     assert getattr(__import__(module, fromlist=[name]), name) is logs.JsonFormatter
+
+
+# --- the ASK CLI, pinned --------------------------------------------------------------------
+
+
+def test_the_ask_cli_is_pinned_with_the_working_antlr4ts() -> None:
+    package = json.loads(ASK_CLI_PACKAGE.read_text(encoding="utf-8"))
+    version = package["dependencies"]["ask-cli"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "an exact version, not a range"
+    # antlr4ts 0.5.0-dev (what ask-cli's ranges pick) crashes every command at start-up.
+    assert package["overrides"] == {"antlr4ts": "0.5.0-alpha.4"}
+    lock = json.loads((ASK_CLI_PACKAGE.parent / "package-lock.json").read_text(encoding="utf-8"))
+    packages = lock["packages"]
+    assert packages["node_modules/ask-cli"]["version"] == version
+    antlr = [entry for path, entry in packages.items() if path.endswith("node_modules/antlr4ts")]
+    assert antlr and {entry["version"] for entry in antlr} == {"0.5.0-alpha.4"}
+    assert all("integrity" in entry for path, entry in packages.items() if path)
+
+
+def test_the_deploy_guide_gives_the_working_commands() -> None:
+    guide = DEPLOY_DOC.read_text(encoding="utf-8")
+    for needle in (
+        "make deploy",
+        "make teardown",
+        "podman build --format docker",
+        "buildah build --format docker",
+        "npm ci --prefix tools/ask-cli",
+        "FOOTCOACH_ALLOW_EMBEDDED_STORE",
+        "FOOTCOACH_LOG_FORMAT",
+        "restore-table-to-point-in-time",
+        "make lock",
+        "control socket",
+    ):
+        assert needle in guide, needle
