@@ -783,3 +783,21 @@ def test_the_deploy_guide_gives_the_working_commands() -> None:
         "control socket",
     ):
         assert needle in guide, needle
+
+
+def test_every_variable_the_service_reads_is_in_the_guide_table() -> None:
+    guide = DEPLOY_DOC.read_text(encoding="utf-8")
+    table = guide[guide.index("## 8. All variables") : guide.index("## 9. Operations")]
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", table, flags=re.MULTILINE))
+    sources = [*sorted((ROOT / "skill").rglob("*.py")), GUNICORN_CONF]
+    read = {
+        name
+        for source in sources
+        for name in re.findall(
+            r"[\"']((?:FOOTCOACH|GUNICORN)_[A-Z_]+|WEB_CONCURRENCY|PORT)[\"']",
+            source.read_text(encoding="utf-8"),
+        )
+    }
+    assert {"FOOTCOACH_STORE", "FOOTCOACH_ENV", "WEB_CONCURRENCY"} <= read
+    assert read - documented == set(), "read by the service but missing from the guide's table"
+    assert {"AWS_REGION", "AWS_ENDPOINT_URL_DYNAMODB"} <= set(re.findall(r"`(AWS_[A-Z_]+)`", table))
