@@ -218,6 +218,7 @@ def _captures(
 
 NEAR_THRESHOLD = 0.6  # share of the phrase and the sample (by weight) the alignment explains
 NEAR_MARGIN = 0.1  # how far ahead of every other intent the best intent must be
+NEAR_UNEXPLAINED = 0.35
 _IDF_POWER = 1.0  # a word's weight: (log(intents / intents whose samples use it)) ** power
 _SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare word
 _SPAN_WORD_CAP = 1.0  # words naming a slot value count as the slot, not as rare words
@@ -229,7 +230,7 @@ _FILLERS = frozenset({
     "please", "just", "um", "uh", "er", "hmm", "hey", "okay", "so", "well", "actually",
     "really", "now", "kindly", "coach", "alexa", "mate", "buddy", "then", "like", "maybe",
     "thanks", "thank", "could", "would", "can", "you", "me", "tell", "the", "a", "an", "oh",
-    "right", "yet", "still", "let", "us",
+    "right", "yet", "still", "let", "us", "today", "here",
 })
 _STEM_SYNONYMS: Mapping[str, str] = {
     "repetition": "rep", "repetitions": "rep", "reps": "rep", "sec": "second", "secs": "second",
@@ -260,6 +261,8 @@ class NearSample:
     sample: str
     score: float
     fills: tuple[SlotFill, ...] = ()
+    covered: frozenset[int] = frozenset()  # positions of the phrase's words it explains
+    unexplained: float = 1.0  # the share of the phrase's weight it leaves unexplained
 
 
 @dataclass(frozen=True)
@@ -378,19 +381,22 @@ class _NearIndex:
             if keep is not None and len(ranked) >= keep and bound < ranked[keep - 1].score:
                 break
             pattern = self._patterns[position]
-            matched, taken = self._align(pattern, stems, weights, spans)
+            matched, taken, covered = self._align(pattern, stems, weights, spans)
             score = matched / (total + pattern.weight)
             if score < floor:
                 continue
             fills = tuple(fill(pattern.intent, name, span.fill_words)
                           for name, span in taken.items())
-            ranked.append(NearSample(pattern.intent, pattern.sample, round(score, 4), fills))
+            left = sum(w for position, w in enumerate(weights) if position not in covered)
+            ranked.append(NearSample(pattern.intent, pattern.sample, round(score, 4), fills,
+                                     frozenset(covered), round(left / total, 4)))
             ranked.sort(key=lambda near: -near.score)
         return ranked if keep is None else ranked[:keep]
 
     def _align(self, pattern: _NearPattern, stems: Sequence[str], weights: Sequence[float],
-               spans: Mapping[str, list[_Span]]) -> tuple[float, dict[str, _Span]]:
-        """The best in-order alignment: matched weight (both sides) and the slots it filled."""
+               spans: Mapping[str, list[_Span]]) -> tuple[float, dict[str, _Span], set[int]]:
+        """The best in-order alignment: matched weight (both sides), the slots it filled and
+        the positions of the phrase's words it explains."""
         rows, cols = len(pattern.items), len(stems)
         table = [[0.0] * (cols + 1) for _ in range(rows + 1)]
         for row in range(1, rows + 1):
@@ -409,6 +415,7 @@ class _NearIndex:
                         best = max(best, table[row - 1][span.start] + _SLOT_WEIGHT + span.weight)
                 table[row][col] = best
         taken: dict[str, _Span] = {}
+        covered: set[int] = set()
         row, col = rows, cols
         while row > 0 and col > 0:
             item, kind = pattern.items[row - 1], pattern.slot_types[row - 1]
@@ -418,14 +425,16 @@ class _NearIndex:
             elif math.isclose(here, table[row][col - 1]):
                 col -= 1
             elif kind is None:
+                covered.add(col - 1)
                 row, col = row - 1, col - 1
             else:
                 span = next(span for span in spans[kind] if span.end == col and math.isclose(
                     here, table[row - 1][span.start] + _SLOT_WEIGHT + span.weight))
                 assert isinstance(item, _SlotRef)
                 taken[item.name] = span
+                covered.update(range(span.start, span.end))
                 row, col = row - 1, span.start
-        return table[rows][cols], taken
+        return table[rows][cols], taken, covered
 
 
 class Resolver:
@@ -585,8 +594,15 @@ class Resolver:
             return None
         best = ranked[0]
         rival = next((near for near in ranked if near.intent != best.intent), None)
+        # A close rival makes the phrase unclear, unless the best sample explains more of the
+        # phrase than the rival does, or the same words when they are most of the phrase (the
+        # rival only differs by words of its own: "skip to the calf drops" and "skip the calf
+        # drops" for "just skip the calf drops").
         if rival is not None and rival.score > best.score - NEAR_MARGIN:
-            return None
+            dominated = rival.covered < best.covered or (
+                rival.covered == best.covered and best.unexplained <= NEAR_UNEXPLAINED)
+            if not dominated:
+                return None
         return best
 
     def closest(self, phrase: str, count: int = 3) -> list[NearSample]:
