@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chat clean
+.PHONY: run test lint bench chat models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check skill tests bench infra
 	$(BIN)/mypy
+
+# The five interaction models and the skill package, from interaction_models/source/ and the
+# routine data (`--check` in the tests keeps them in sync).
+models: $(STAMP)
+	$(BIN)/python infra/build_skill_package.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -65,15 +65,16 @@ def manifest_path(project_root: Path = PROJECT_ROOT) -> Path:
 # -- templates -------------------------------------------------------------------------------
 
 
-def expand_template(template: str, placeholders: Mapping[str, Iterable[str]] | None = None
-                    ) -> list[str]:
+def expand_template(
+    template: str, placeholders: Mapping[str, Iterable[str]] | None = None
+) -> list[str]:
     """Every sample a template stands for: '(a|b|)' groups, '<name>' placeholders."""
     choices: list[list[str]] = []
     parts: list[str] = []
     position = 0
     pattern = re.compile(f"{_GROUP.pattern}|{_PLACEHOLDER.pattern}")
     for match in pattern.finditer(template):
-        parts.append(template[position:match.start()])
+        parts.append(template[position : match.start()])
         if match.group(1) is not None:
             choices.append(match.group(1).split("|"))
         else:
@@ -121,8 +122,7 @@ def _value(value_id: str, name: str, synonyms: Iterable[str]) -> dict[str, Any]:
     return {"id": value_id, "name": {"value": name.lower(), "synonyms": unique}}
 
 
-def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, Any]]],
-                                                      list[str]]:
+def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """RoutineName and ExerciseName values from the routine data, and the exercise plurals."""
     routines: list[dict[str, Any]] = []
     exercises: dict[str, dict[str, Any]] = {}
@@ -134,7 +134,8 @@ def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, A
             known = exercises.setdefault(exercise["id"], value)
             if known != value:
                 raise SkillPackageError(
-                    f"exercise {exercise['id']} is named differently in two routines")
+                    f"exercise {exercise['id']} is named differently in two routines"
+                )
             plural = exercise.get("plural", exercise["name"]).lower()
             if plural not in plurals:
                 plurals.append(plural)
@@ -166,9 +167,12 @@ def _check_sample(intent: str, sample: str, slots: Mapping[str, str]) -> None:
         raise SkillPackageError(f"{intent}: undeclared or repeated slot in {sample!r}")
 
 
-def generate_document(source: Mapping[str, Any], locale: str,
-                      data_types: Mapping[str, list[dict[str, Any]]],
-                      plurals: list[str]) -> dict[str, Any]:
+def generate_document(
+    source: Mapping[str, Any],
+    locale: str,
+    data_types: Mapping[str, list[dict[str, Any]]],
+    plurals: list[str],
+) -> dict[str, Any]:
     """The interaction model of one locale, as the ASK JSON document."""
     settings = source["locales"].get(locale)
     if settings is None:
@@ -193,15 +197,18 @@ def generate_document(source: Mapping[str, Any], locale: str,
                 if sample not in samples:
                     samples.append(sample)
         if len(samples) > MAX_SAMPLES_PER_INTENT:
-            raise SkillPackageError(f"{name}: {len(samples)} samples (max "
-                                    f"{MAX_SAMPLES_PER_INTENT})")
+            raise SkillPackageError(
+                f"{name}: {len(samples)} samples (max {MAX_SAMPLES_PER_INTENT})"
+            )
         used = {slot for sample in samples for slot in _SLOT.findall(sample)}
         if used != set(slots):
             raise SkillPackageError(f"{name}: slots declared {sorted(slots)}, used {sorted(used)}")
         intent: dict[str, Any] = {"name": name}
         if slots:
-            intent["slots"] = [{"name": slot, "type": type_name, "samples": []}
-                               for slot, type_name in slots.items()]
+            intent["slots"] = [
+                {"name": slot, "type": type_name, "samples": []}
+                for slot, type_name in slots.items()
+            ]
             declared_types.update(slots.values())
         intent["samples"] = samples
         intents.append(intent)
@@ -221,8 +228,15 @@ def generate_document(source: Mapping[str, Any], locale: str,
                 if len(text) > MAX_SLOT_VALUE_CHARS:
                     raise SkillPackageError(f"{type_name}: value too long: {text!r}")
         types.append({"name": type_name, "values": all_types[type_name]})
-    return {"interactionModel": {"languageModel": {
-        "invocationName": source["invocationName"], "intents": intents, "types": types}}}
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": source["invocationName"],
+                "intents": intents,
+                "types": types,
+            }
+        }
+    }
 
 
 def generate(project_root: Path = PROJECT_ROOT) -> dict[str, bytes]:

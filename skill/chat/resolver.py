@@ -219,6 +219,7 @@ def _captures(
 NEAR_THRESHOLD = 0.6  # share of the phrase and the sample (by weight) the alignment explains
 NEAR_MARGIN = 0.1  # how far ahead of every other intent the best intent must be
 NEAR_UNEXPLAINED = 0.35
+CLOSEST_FLOOR = 0.25  # below this a sample is not worth suggesting
 _IDF_POWER = 1.0  # a word's weight: (log(intents / intents whose samples use it)) ** power
 _SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare word
 _SPAN_WORD_CAP = 1.0  # words naming a slot value count as the slot, not as rare words
@@ -312,8 +313,8 @@ class _NearIndex:
             for word, owners in intents_of.items()
         }
         self._patterns: list[_NearPattern] = []
-        for intent, sample, items in parsed:
-            declared = slot_types.get(intent, {})
+        for intent_name, sample, items in parsed:
+            declared = slot_types.get(intent_name, {})
             kinds = tuple(declared.get(item.name) if isinstance(item, _SlotRef) else None
                           for item in items)
             if any(isinstance(item, _SlotRef) and kind is None
@@ -321,7 +322,7 @@ class _NearIndex:
                 continue
             weight = sum(_SLOT_WEIGHT if isinstance(item, _SlotRef) else self.weight(item)
                          for item in items)
-            self._patterns.append(_NearPattern(intent, sample, items, kinds, weight))
+            self._patterns.append(_NearPattern(intent_name, sample, items, kinds, weight))
 
     def weight(self, word_stem: str) -> float:
         if word_stem in _FILLERS:
@@ -352,8 +353,8 @@ class _NearIndex:
                 spans[kind] = found
         return spans
 
-    def rank(self, words: Sequence[str], fill: Callable[[str, str, tuple[str, ...]], SlotFill], floor: float,
-             keep: int | None = None) -> list[NearSample]:
+    def rank(self, words: Sequence[str], fill: Callable[[str, str, tuple[str, ...]], SlotFill],
+             floor: float, keep: int | None = None) -> list[NearSample]:
         """Samples scoring at least `floor` (or the `keep` best), best first."""
         stems = [stem(word) for word in words]
         weights = [self.weight(word_stem) for word_stem in stems]
@@ -605,6 +606,15 @@ class Resolver:
                 return None
         return best
 
+    def not_understood(self, phrase: str, count: int = 3) -> str:
+        """What the console says when a phrase falls back: that a device would not understand
+        it either, and the samples nearest to it."""
+        nearest = self.closest(phrase, count)
+        if not nearest:
+            return "(not understood: no sample is close; /help lists what you can say)"
+        listed = "; ".join(f'"{near.sample}" ({near.intent})' for near in nearest)
+        return f"(not understood: an Echo would send {FALLBACK_INTENT}. Closest samples: {listed})"
+
     def closest(self, phrase: str, count: int = 3) -> list[NearSample]:
         """The samples nearest to a phrase, one per intent, best first: what to suggest when
         a phrase does not resolve. Slot markers are filled with the words the phrase used, or
@@ -615,14 +625,17 @@ class Resolver:
         rest = self._after_invocation(words)
         if rest:
             words = rest
-        ranked = self._near.rank(words, self._near_fill, 0.0, keep=count * 8)
+        ranked = self._near.rank(words, self._near_fill, CLOSEST_FLOOR)
         chosen: list[NearSample] = []
         for near in ranked:
             if near.score <= 0 or any(c.intent == near.intent for c in chosen):
                 continue
             spoken = {fill.name: fill.spoken for fill in near.fills if fill.spoken}
-            text = _SLOT_MARKER.sub(lambda m: spoken.get(m.group(1).strip(), m.group(0)),
-                                    near.sample)
+
+            def said(marker: re.Match[str], spoken: Mapping[str, str] = spoken) -> str:
+                return spoken.get(marker.group(1).strip(), marker.group(0))
+
+            text = _SLOT_MARKER.sub(said, near.sample)
             chosen.append(NearSample(near.intent, self._fill_example(near.intent, text),
                                      near.score, near.fills))
             if len(chosen) == count:

@@ -96,12 +96,31 @@ def test_the_corpus_covers_every_need_with_enough_phrasings() -> None:
     by_need: dict[str, list[Case]] = defaultdict(list)
     for case in load_corpus():
         by_need[case.need].append(case)
-    assert sorted(by_need) == sorted([
-        "start", "next", "reps_left", "where", "whats_next", "time_hold", "pause", "resume",
-        "skip", "goto", "repeat", "back", "pace", "progress", "help", "stop", "equipment", "info",
-    ])
-    short = {need: len(cases) for need, cases in by_need.items()
-             if len(cases) < MIN_PHRASES_PER_NEED}
+    assert sorted(by_need) == sorted(
+        [
+            "start",
+            "next",
+            "reps_left",
+            "where",
+            "whats_next",
+            "time_hold",
+            "pause",
+            "resume",
+            "skip",
+            "goto",
+            "repeat",
+            "back",
+            "pace",
+            "progress",
+            "help",
+            "stop",
+            "equipment",
+            "info",
+        ]
+    )
+    short = {
+        need: len(cases) for need, cases in by_need.items() if len(cases) < MIN_PHRASES_PER_NEED
+    }
     assert short == {}
     phrases = [normalize(case.phrase) for case in load_corpus()]
     assert len(phrases) == len(set(phrases)), "a phrase is in the corpus twice"
@@ -129,8 +148,10 @@ def test_hit_rate_per_need(outcomes: list[tuple[Case, str, bool]]) -> None:
             misses.append(f"  [{case.need}] {case.phrase!r}: wanted {case.intent}, got {reached}")
     rates = {need: sum(values) / len(values) for need, values in hits.items()}
     overall = sum(hit for _, _, hit in outcomes) / len(outcomes)
-    report = "\n".join(f"  {need:12} {rate:6.1%}  ({sum(hits[need])}/{len(hits[need])})"
-                       for need, rate in sorted(rates.items()))
+    report = "\n".join(
+        f"  {need:12} {rate:6.1%}  ({sum(hits[need])}/{len(hits[need])})"
+        for need, rate in sorted(rates.items())
+    )
     print(f"\nhit rate by need (overall {overall:.1%} of {len(outcomes)}):\n{report}")
     print("misses:\n" + "\n".join(misses))
     low = {need: round(rate, 3) for need, rate in rates.items() if rate < MIN_PER_NEED}
@@ -140,15 +161,25 @@ def test_hit_rate_per_need(outcomes: list[tuple[Case, str, bool]]) -> None:
 
 def test_no_corpus_phrase_reaches_a_wrong_intent(outcomes: list[tuple[Case, str, bool]]) -> None:
     """A fallback asks the runner again; a wrong intent moves them somewhere they did not ask."""
-    wrong = [f"{case.phrase!r}: wanted {case.intent}, got {reached}"
-             for case, reached, _ in outcomes if reached not in (case.intent, FALLBACK_INTENT)]
+    wrong = [
+        f"{case.phrase!r}: wanted {case.intent}, got {reached}"
+        for case, reached, _ in outcomes
+        if reached not in (case.intent, FALLBACK_INTENT)
+    ]
     assert wrong == []
 
 
 def test_the_resolver_does_not_know_the_corpus(resolver: Resolver) -> None:
     """Honesty check: the generalisation is not a catch-all; phrases from other domains, even
     in the shape of a coach's phrase, fall back."""
-    for phrase in ("how many bananas are left in the fridge", "skip the dishes tonight",
-                   "what's the weather like today", "play the next song", "order a pizza",
-                   "what time is it", "turn off the lights please", "set a timer for ten minutes"):
+    for phrase in (
+        "how many bananas are left in the fridge",
+        "skip the dishes tonight",
+        "what's the weather like today",
+        "play the next song",
+        "order a pizza",
+        "what time is it",
+        "turn off the lights please",
+        "set a timer for ten minutes",
+    ):
         assert resolver.resolve(phrase).intent == FALLBACK_INTENT, phrase
