@@ -28,7 +28,8 @@ LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 MAX_SAMPLE_CHARS = 200  # Alexa: a sample utterance is at most 200 characters
 MAX_SLOT_VALUE_CHARS = 140  # Alexa: a slot value or synonym is at most 140 characters
 MAX_INTENTS = 250  # Alexa: at most 250 intents per model
-MAX_SAMPLES_PER_INTENT = 400  # project cap: far below what the developer console accepts
+MAX_SAMPLES_PER_INTENT = 500  # project caps, conservative: developers report models of
+MAX_SAMPLES_TOTAL = 4000  # several thousand samples saving fine, but size limits are hidden
 MAX_TEMPLATE_EXPANSION = 200  # project cap: one template never floods an intent
 MAX_MODEL_BYTES = 1_500_000  # Alexa: the interaction model JSON must stay under 1.5 MB
 
@@ -212,6 +213,9 @@ def generate_document(
             declared_types.update(slots.values())
         intent["samples"] = samples
         intents.append(intent)
+    total = sum(len(intent["samples"]) for intent in intents)
+    if total > MAX_SAMPLES_TOTAL:
+        raise SkillPackageError(f"{locale}: {total} samples (max {MAX_SAMPLES_TOTAL})")
     if len(intents) > MAX_INTENTS:
         raise SkillPackageError(f"{len(intents)} intents (max {MAX_INTENTS})")
     all_types: dict[str, list[dict[str, Any]]] = dict(data_types)

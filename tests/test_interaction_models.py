@@ -175,7 +175,7 @@ PROMISED_PHRASES = {
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|(?:[a-z]\.)+")
 SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 # Alexa's limits (characters per sample and per slot value) and the project's caps.
-MIN_CUSTOM_SAMPLES, MAX_CUSTOM_SAMPLES = 10, 400
+MIN_CUSTOM_SAMPLES, MAX_CUSTOM_SAMPLES, MAX_TOTAL_SAMPLES = 10, 500, 4000
 MAX_SAMPLE_CHARS, MAX_SLOT_VALUE_CHARS, MAX_MODEL_BYTES = 200, 140, 1_500_000
 # Only these samples are a bare slot: answers to "which routine / which exercise?".
 SLOT_ONLY_SAMPLES = {"StartRoutineIntent": "{routine}", "GoToExerciseIntent": "{exercise}"}
@@ -280,6 +280,7 @@ def test_samples_use_only_valid_ask_syntax(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_models_stay_within_alexa_limits(locale: str) -> None:
     assert (MODELS_DIR / f"{locale}.json").stat().st_size <= MAX_MODEL_BYTES
+    assert sum(len(intent["samples"]) for intent in _intents(locale).values()) <= MAX_TOTAL_SAMPLES
     for name, intent in _intents(locale).items():
         for sample in intent["samples"]:
             assert len(sample) <= MAX_SAMPLE_CHARS, (name, sample)
