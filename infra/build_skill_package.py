@@ -232,6 +232,7 @@ def generate_document(
                 if len(text) > MAX_SLOT_VALUE_CHARS:
                     raise SkillPackageError(f"{type_name}: value too long: {text!r}")
         types.append({"name": type_name, "values": all_types[type_name]})
+    _check_filled_conflicts(intents, all_types)
     return {
         "interactionModel": {
             "languageModel": {
@@ -241,6 +242,29 @@ def generate_document(
             }
         }
     }
+
+
+def _check_filled_conflicts(
+    intents: list[dict[str, Any]], types: Mapping[str, list[dict[str, Any]]]
+) -> None:
+    """No phrase reaches two intents once slots are filled with their values and synonyms
+    ("skip the {exercise}" against a literal sample of another intent, a bare "{routine}"
+    against another intent's one-word sample...)."""
+    owners: dict[str, str] = {}
+    for intent in intents:
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            texts = [sample]
+            for slot in _SLOT.findall(sample):
+                values = types.get(slot_types[slot], [])
+                words = [w for v in values for w in (v["name"]["value"], *v["name"]["synonyms"])]
+                texts = [text.replace("{" + slot + "}", word) for text in texts for word in words]
+            for text in texts:
+                owner = owners.setdefault(text, intent["name"])
+                if owner != intent["name"]:
+                    raise SkillPackageError(
+                        f"{text!r} reaches {owner} and {intent['name']} (from {sample!r})"
+                    )
 
 
 def generate(project_root: Path = PROJECT_ROOT) -> dict[str, bytes]:

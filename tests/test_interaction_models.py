@@ -502,6 +502,17 @@ def test_build_script_refuses_a_conflicting_source(tmp_path: Path) -> None:
         build.build(root)
 
 
+def test_build_script_refuses_a_slot_value_another_intent_owns(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    source = json.loads((ROOT / "interaction_models" / "source" / "model.json").read_text())
+    intents = {intent["name"]: intent for intent in source["intents"]}
+    intents["SlowerIntent"]["samples"].append("skip the heel walks")
+    (root / "interaction_models" / "source" / "model.json").write_text(json.dumps(source))
+    build = _import_build_script()
+    with pytest.raises(build.SkillPackageError, match="'skip the heel walks' reaches"):
+        build.build(root)
+
+
 def test_build_script_refuses_a_broken_source(tmp_path: Path) -> None:
     root = _project_copy(tmp_path)
     (root / "interaction_models" / "source" / "model.json").write_text("{not json")
