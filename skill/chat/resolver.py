@@ -218,7 +218,7 @@ def _captures(
 
 NEAR_THRESHOLD = 0.6  # share of the phrase and the sample (by weight) the alignment explains
 NEAR_MARGIN = 0.1  # how far ahead of every other intent the best intent must be
-NEAR_UNEXPLAINED = 0.35  # a tie on the same words counts only when they are most of the phrase
+NEAR_UNEXPLAINED = 0.2  # a tie on the same words counts only when they are most of the phrase
 CLOSEST_FLOOR = 0.25  # below this a sample is not worth suggesting
 _IDF_POWER = 1.0  # a word's weight: (log(intents / intents whose samples use it)) ** power
 _SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare word
