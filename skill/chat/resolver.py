@@ -323,6 +323,16 @@ class _NearIndex:
             weight = sum(_SLOT_WEIGHT if isinstance(item, _SlotRef) else self.weight(item)
                          for item in items)
             self._patterns.append(_NearPattern(intent_name, sample, items, kinds, weight))
+        # What each word (or slot type) can add to each sample's score: an upper bound that
+        # spares aligning samples that cannot come close.
+        self._gains: dict[str, list[tuple[int, float]]] = {}
+        self._slot_users: dict[str, list[int]] = {}
+        for position, pattern in enumerate(self._patterns):
+            for item, kind in zip(pattern.items, pattern.slot_types, strict=True):
+                if kind is not None:
+                    self._slot_users.setdefault(kind, []).append(position)
+                elif isinstance(item, str):
+                    self._gains.setdefault(item, []).append((position, 2 * self.weight(item)))
 
     def weight(self, word_stem: str) -> float:
         if word_stem in _FILLERS:
@@ -364,16 +374,16 @@ class _NearIndex:
         present = set(stems)
         spans = self._spans(words, weights)
         best_span = {kind: max(span.weight for span in found) for kind, found in spans.items()}
+        possible: dict[int, float] = {}
+        for word_stem in present:
+            for position, gain in self._gains.get(word_stem, ()):
+                possible[position] = possible.get(position, 0.0) + gain
+        for kind, span_weight in best_span.items():
+            for position in self._slot_users.get(kind, ()):
+                possible[position] = possible.get(position, 0.0) + _SLOT_WEIGHT + span_weight
         bounds: list[tuple[float, int]] = []
-        for position, pattern in enumerate(self._patterns):
-            possible = 0.0
-            for item, kind in zip(pattern.items, pattern.slot_types, strict=True):
-                if kind is not None:
-                    if kind in best_span:
-                        possible += _SLOT_WEIGHT + best_span[kind]
-                elif isinstance(item, str) and item in present:
-                    possible += 2 * self.weight(item)
-            bound = possible / (total + pattern.weight)
+        for position, gained in possible.items():
+            bound = gained / (total + self._patterns[position].weight)
             if bound >= floor:
                 bounds.append((bound, position))
         bounds.sort(key=lambda pair: (-pair[0], pair[1]))
@@ -448,6 +458,10 @@ class Resolver:
         self._slot_types = {intent.name: dict(intent.slot_types) for intent in model.intents}
         self._literal: dict[str, _Pattern] = {}
         self._slotted: list[_Pattern] = []
+        # Slotted samples by one of their words (samples of a bare slot under ""): a phrase
+        # only needs the samples whose words it contains.
+        self._slotted_by_word: dict[str, list[int]] = {}
+        self._slotted_words: list[frozenset[str]] = []
         order = 0
         for intent in model.intents:
             for sample in intent.samples:
@@ -468,6 +482,10 @@ class Resolver:
         if literal_count == len(pattern.items):
             self._literal.setdefault(" ".join(str(item) for item in pattern.items), pattern)
         else:
+            literals = frozenset(item for item in pattern.items if isinstance(item, str))
+            key = max(literals, key=lambda word: (len(word), word)) if literals else ""
+            self._slotted_by_word.setdefault(key, []).append(len(self._slotted))
+            self._slotted_words.append(literals)
             self._slotted.append(pattern)
 
     # -- public API ------------------------------------------------------------------------
@@ -648,10 +666,12 @@ class Resolver:
         if exact is not None:
             candidates.append(_Candidate((0, -len(words), exact.source_rank, exact.order),
                                          exact, {}))
-        present = set(words)
-        for pattern in self._slotted:
-            if not all(item in present for item in pattern.items if isinstance(item, str)):
+        present = frozenset(words)
+        indices = [i for word in (*present, "") for i in self._slotted_by_word.get(word, ())]
+        for index in sorted(indices):
+            if not self._slotted_words[index] <= present:
                 continue
+            pattern = self._slotted[index]
             for captured in _captures(pattern.items, words):
                 candidate = self._score(pattern, captured, len(words))
                 if candidate is not None:
