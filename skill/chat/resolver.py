@@ -578,18 +578,20 @@ class Resolver:
                 # A slot took words Alexa cannot resolve: a clear nearer reading wins ("give me
                 # the instructions please" is not a routine called "instructions please"), and
                 # a close reading as another intent makes the phrase unclear.
-                ranked = self._near.rank(words, self._near_fill, NEAR_THRESHOLD)
-                near = self._nearest_intent(words)
+                ranked = self._near.rank(words, self._near_fill, NEAR_THRESHOLD - NEAR_MARGIN)
+                near = self._nearest_intent(ranked)
                 if near is not None:
                     return self._near_utterance(near, invoked)
-                if any(other.intent != candidate.pattern.intent for other in ranked):
+                if any(other.intent != candidate.pattern.intent
+                       and other.score >= NEAR_THRESHOLD for other in ranked):
                     return Utterance("intent", FALLBACK_INTENT, (), invoked)
             if candidate is not None:
                 declared = self._slot_types.get(candidate.pattern.intent, {})
                 slots = [candidate.fills.get(name) or SlotFill(name, type_name)
                          for name, type_name in declared.items()]
                 return Utterance("intent", candidate.pattern.intent, tuple(slots), invoked)
-        near = self._nearest_intent(words)
+        near = self._nearest_intent(
+            self._near.rank(words, self._near_fill, NEAR_THRESHOLD - NEAR_MARGIN))
         if near is not None:
             return self._near_utterance(near, invoked)
         return Utterance("intent", FALLBACK_INTENT, (), invoked)
@@ -606,9 +608,10 @@ class Resolver:
         fill = self._fill(name, type_name, words, " ".join(words))
         return fill if fill is not None else SlotFill(name, type_name, " ".join(words))
 
-    def _nearest_intent(self, words: list[str]) -> NearSample | None:
-        """The sample Alexa would most likely take an unmatched phrase for, if it is clear."""
-        ranked = self._near.rank(words, self._near_fill, NEAR_THRESHOLD - NEAR_MARGIN)
+    @staticmethod
+    def _nearest_intent(ranked: Sequence[NearSample]) -> NearSample | None:
+        """The sample Alexa would most likely take an unmatched phrase for, if it is clear
+        (`ranked`: the samples within NEAR_MARGIN of NEAR_THRESHOLD or above, best first)."""
         if not ranked or ranked[0].score < NEAR_THRESHOLD:
             return None
         best = ranked[0]
