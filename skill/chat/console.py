@@ -167,6 +167,8 @@ class Console:
             utterance = self._intent_command(phrase.strip()[len("/intent"):])
         else:
             utterance = self.resolver.resolve(phrase)
+            if utterance.intent == FALLBACK_INTENT:
+                self.errors.write(self.resolver.not_understood(phrase) + "\n")
         if utterance is None or utterance.kind == "nothing":
             self.errors.write(f"footcoach chat: nothing to say in {phrase!r}\n")
             return EXIT_USAGE
