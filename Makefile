@@ -19,7 +19,7 @@ DEPLOY_PARAMETERS = SkillId=$(SKILL_ID) Image=$(IMAGE) DomainName=$(DOMAIN) \
 	$(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL)) \
 	$(if $(MIN_TASKS),MinTasks=$(MIN_TASKS)) $(if $(MAX_TASKS),MaxTasks=$(MAX_TASKS))
 
-.PHONY: run test lint bench chat clean lock lock-check deploy teardown
+.PHONY: run test lint bench chat models clean lock lock-check deploy teardown
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check skill tests bench infra
 	$(BIN)/mypy
+
+# The five interaction models and the skill package, from interaction_models/source/ and the
+# routine data (`--check` in the tests keeps them in sync).
+models: $(STAMP)
+	$(BIN)/python infra/build_skill_package.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
