@@ -29,8 +29,12 @@ ENGLISH = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 OTHER_LOCALES = ("de-DE", "es-ES", "es-US", "es-MX", "fr-FR", "fr-CA")
 LOCALES = ENGLISH + OTHER_LOCALES
 INVOCATION_NAME = "foot coach"
-INVOCATION_NAMES = {"en": INVOCATION_NAME, "de": "fußtrainer", "es": "entrenador de pies",
-                    "fr": "coach des pieds"}
+INVOCATION_NAMES = {
+    "en": INVOCATION_NAME,
+    "de": "fußtrainer",
+    "es": "entrenador de pies",
+    "fr": "coach des pieds",
+}
 DISCLAIMER = "Check with your doctor before starting new exercises"
 # The doctor advice of the source article, in each language's manifest description.
 DISCLAIMERS = {
@@ -39,14 +43,20 @@ DISCLAIMERS = {
     "es": "Consulta con tu médico antes de empezar ejercicios nuevos",
     "fr": "Demandez l'avis de votre médecin avant de commencer de nouveaux exercices",
 }
-SKILL_NAMES = {"en": "Foot Coach", "de": "Fußtrainer", "es": "Entrenador de pies",
-               "fr": "Coach des pieds"}
+SKILL_NAMES = {
+    "en": "Foot Coach",
+    "de": "Fußtrainer",
+    "es": "Entrenador de pies",
+    "fr": "Coach des pieds",
+}
 # How a one-shot starts in each language: "Alexa, ask foot coach ...", and what may follow.
 ASK_PREFIXES = {
     "en": (("Alexa, ask foot coach ",), {"to", "for", "about", "if", "whether"}),
     "de": (("Alexa, frag Fußtrainer ", "Alexa, sag Fußtrainer "), set()),
-    "es": (("Alexa, pide a entrenador de pies ", "Alexa, pregunta a entrenador de pies "),
-           {"que", "si"}),
+    "es": (
+        ("Alexa, pide a entrenador de pies ", "Alexa, pregunta a entrenador de pies "),
+        {"que", "si"},
+    ),
     "fr": (("Alexa, demande à coach des pieds ",), {"de", "si"}),
 }
 OPEN_VERBS = {"en": "open", "de": "öffne", "es": "abre", "fr": "ouvre"}
@@ -54,6 +64,7 @@ OPEN_VERBS = {"en": "open", "de": "öffne", "es": "abre", "fr": "ouvre"}
 
 def _lang(locale: str) -> str:
     return locale.split("-")[0]
+
 
 CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "StartRoutineIntent": {"routine": "RoutineName"},
@@ -202,46 +213,80 @@ SLOT_VALUES_BY_LANGUAGE: dict[str, dict[str, dict[str, str]]] = {
     "en": SLOT_VALUES,
     "de": {
         "RoutineName": {"foot": "fußprogramm", "quick": "kurzprogramm"},
-        "ExerciseName": {"toe_spread": "zehenspreizen", "marble_pickup": "murmeln aufheben",
-                         "calf_drops": "wadenabsenken", "heel_walk": "fersengang",
-                         "toe_walk": "zehengang"},
+        "ExerciseName": {
+            "toe_spread": "zehenspreizen",
+            "marble_pickup": "murmeln aufheben",
+            "calf_drops": "wadenabsenken",
+            "heel_walk": "fersengang",
+            "toe_walk": "zehengang",
+        },
         "EquipmentName": {"marble": "murmel", "step": "stufe", "band": "gummiband"},
     },
     "es": {
         "RoutineName": {"foot": "rutina de pies", "quick": "rutina rápida"},
-        "ExerciseName": {"toe_spread": "separación de dedos", "marble_pickup": "recoger canicas",
-                         "calf_drops": "bajadas de talones", "heel_walk": "caminar de talones",
-                         "toe_walk": "caminar de puntillas"},
+        "ExerciseName": {
+            "toe_spread": "separación de dedos",
+            "marble_pickup": "recoger canicas",
+            "calf_drops": "bajadas de talones",
+            "heel_walk": "caminar de talones",
+            "toe_walk": "caminar de puntillas",
+        },
         "EquipmentName": {"marble": "canica", "step": "escalón", "band": "goma"},
     },
     "fr": {
         "RoutineName": {"foot": "routine des pieds", "quick": "routine rapide"},
-        "ExerciseName": {"toe_spread": "écartement des orteils",
-                         "marble_pickup": "ramassage de billes",
-                         "calf_drops": "descentes de talons",
-                         "heel_walk": "marche sur les talons",
-                         "toe_walk": "marche sur la pointe des pieds"},
+        "ExerciseName": {
+            "toe_spread": "écartement des orteils",
+            "marble_pickup": "ramassage de billes",
+            "calf_drops": "descentes de talons",
+            "heel_walk": "marche sur les talons",
+            "toe_walk": "marche sur la pointe des pieds",
+        },
         "EquipmentName": {"marble": "bille", "step": "marche", "band": "élastique"},
     },
 }
 # Each language's stock phrases of the built-ins: a custom intent claiming one would conflict.
 BUILT_IN_PHRASES_BY_LANGUAGE: dict[str, dict[str, str]] = {
     "en": BUILT_IN_PHRASES,
-    "de": {"weiter": "AMAZON.NextIntent", "zurück": "AMAZON.PreviousIntent",
-           "wiederholen": "AMAZON.RepeatIntent", "von vorne": "AMAZON.StartOverIntent",
-           "pause": "AMAZON.PauseIntent", "fortsetzen": "AMAZON.ResumeIntent",
-           "ja": "AMAZON.YesIntent", "nein": "AMAZON.NoIntent", "hilfe": "AMAZON.HelpIntent",
-           "stopp": "AMAZON.StopIntent", "abbrechen": "AMAZON.CancelIntent"},
-    "es": {"siguiente": "AMAZON.NextIntent", "atrás": "AMAZON.PreviousIntent",
-           "repite": "AMAZON.RepeatIntent", "desde el principio": "AMAZON.StartOverIntent",
-           "pausa": "AMAZON.PauseIntent", "continúa": "AMAZON.ResumeIntent",
-           "sí": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "ayuda": "AMAZON.HelpIntent",
-           "para": "AMAZON.StopIntent", "cancela": "AMAZON.CancelIntent"},
-    "fr": {"suivant": "AMAZON.NextIntent", "précédent": "AMAZON.PreviousIntent",
-           "répète": "AMAZON.RepeatIntent", "recommence": "AMAZON.StartOverIntent",
-           "pause": "AMAZON.PauseIntent", "continue": "AMAZON.ResumeIntent",
-           "oui": "AMAZON.YesIntent", "non": "AMAZON.NoIntent", "aide": "AMAZON.HelpIntent",
-           "stop": "AMAZON.StopIntent", "annule": "AMAZON.CancelIntent"},
+    "de": {
+        "weiter": "AMAZON.NextIntent",
+        "zurück": "AMAZON.PreviousIntent",
+        "wiederholen": "AMAZON.RepeatIntent",
+        "von vorne": "AMAZON.StartOverIntent",
+        "pause": "AMAZON.PauseIntent",
+        "fortsetzen": "AMAZON.ResumeIntent",
+        "ja": "AMAZON.YesIntent",
+        "nein": "AMAZON.NoIntent",
+        "hilfe": "AMAZON.HelpIntent",
+        "stopp": "AMAZON.StopIntent",
+        "abbrechen": "AMAZON.CancelIntent",
+    },
+    "es": {
+        "siguiente": "AMAZON.NextIntent",
+        "atrás": "AMAZON.PreviousIntent",
+        "repite": "AMAZON.RepeatIntent",
+        "desde el principio": "AMAZON.StartOverIntent",
+        "pausa": "AMAZON.PauseIntent",
+        "continúa": "AMAZON.ResumeIntent",
+        "sí": "AMAZON.YesIntent",
+        "no": "AMAZON.NoIntent",
+        "ayuda": "AMAZON.HelpIntent",
+        "para": "AMAZON.StopIntent",
+        "cancela": "AMAZON.CancelIntent",
+    },
+    "fr": {
+        "suivant": "AMAZON.NextIntent",
+        "précédent": "AMAZON.PreviousIntent",
+        "répète": "AMAZON.RepeatIntent",
+        "recommence": "AMAZON.StartOverIntent",
+        "pause": "AMAZON.PauseIntent",
+        "continue": "AMAZON.ResumeIntent",
+        "oui": "AMAZON.YesIntent",
+        "non": "AMAZON.NoIntent",
+        "aide": "AMAZON.HelpIntent",
+        "stop": "AMAZON.StopIntent",
+        "annule": "AMAZON.CancelIntent",
+    },
 }
 # Contract A's promises, as a native speaker says them, in each language.
 PROMISED_BY_LANGUAGE: dict[str, dict[str, str]] = {
@@ -250,18 +295,25 @@ PROMISED_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "starte das fußprogramm": "StartRoutineIntent",
         "das kurzprogramm bitte": "StartRoutineIntent",
         "kurzprogramm": "StartRoutineIntent",
-        "nächster schritt": "NextStepIntent", "fertig": "NextStepIntent",
-        "bereit": "NextStepIntent", "ich bin in position": "NextStepIntent",
-        "ich bin auf der stufe": "NextStepIntent", "fuß wechseln": "NextStepIntent",
-        "ich habe den fuß gewechselt": "NextStepIntent", "nächste wiederholung": "NextStepIntent",
+        "nächster schritt": "NextStepIntent",
+        "fertig": "NextStepIntent",
+        "bereit": "NextStepIntent",
+        "ich bin in position": "NextStepIntent",
+        "ich bin auf der stufe": "NextStepIntent",
+        "fuß wechseln": "NextStepIntent",
+        "ich habe den fuß gewechselt": "NextStepIntent",
+        "nächste wiederholung": "NextStepIntent",
         "nächste runde": "NextStepIntent",
         "wie viele wiederholungen sind es noch": "RepsLeftIntent",
         "ist das die letzte": "RepsLeftIntent",
-        "welche übung ist das": "WhereAmIIntent", "welcher fuß": "WhereAmIIntent",
+        "welche übung ist das": "WhereAmIIntent",
+        "welcher fuß": "WhereAmIIntent",
         "was kommt als nächstes": "WhatsNextIntent",
         "welche übung kommt als nächstes": "WhatsNextIntent",
-        "wie lange noch": "TimeLeftIntent", "sind wir bald fertig": "TimeLeftIntent",
-        "wie lange muss ich halten": "HoldTimeIntent", "wie lange gehe ich": "HoldTimeIntent",
+        "wie lange noch": "TimeLeftIntent",
+        "sind wir bald fertig": "TimeLeftIntent",
+        "wie lange muss ich halten": "HoldTimeIntent",
+        "wie lange gehe ich": "HoldTimeIntent",
         "was bringt diese übung": "ExerciseInfoIntent",
         "wie geht das wadenabsenken": "ExerciseInfoIntent",
         "warum mache ich das": "ExerciseInfoIntent",
@@ -269,30 +321,44 @@ PROMISED_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "ich habe keine stufe": "MissingEquipmentIntent",
         "kein gummiband": "MissingEquipmentIntent",
         "überspring die murmeln": "SkipExerciseIntent",
-        "nächste übung": "SkipExerciseIntent", "überspringen": "SkipExerciseIntent",
-        "fersengang": "GoToExerciseIntent", "mach wadenabsenken": "GoToExerciseIntent",
-        "langsamer": "SlowerIntent", "schneller": "FasterIntent",
+        "nächste übung": "SkipExerciseIntent",
+        "überspringen": "SkipExerciseIntent",
+        "fersengang": "GoToExerciseIntent",
+        "mach wadenabsenken": "GoToExerciseIntent",
+        "langsamer": "SlowerIntent",
+        "schneller": "FasterIntent",
         "wie ist mein fortschritt": "ProgressReportIntent",
-        "warte": "AMAZON.PauseIntent", "einen moment": "AMAZON.PauseIntent",
+        "warte": "AMAZON.PauseIntent",
+        "einen moment": "AMAZON.PauseIntent",
         "ich brauche eine pause": "AMAZON.PauseIntent",
         "mach weiter": "AMAZON.ResumeIntent",
-        "schluss für heute": "AMAZON.StopIntent", "ich muss los": "AMAZON.StopIntent",
+        "schluss für heute": "AMAZON.StopIntent",
+        "ich muss los": "AMAZON.StopIntent",
         "training beenden": "AMAZON.StopIntent",
     },
     "es": {
         "empieza la rutina de pies": "StartRoutineIntent",
         "la rutina rápida por favor": "StartRoutineIntent",
         "rutina rápida": "StartRoutineIntent",
-        "siguiente paso": "NextStepIntent", "listo": "NextStepIntent",
-        "estoy en posición": "NextStepIntent", "estoy en el escalón": "NextStepIntent",
-        "cambio de pie": "NextStepIntent", "ya cambié de pie": "NextStepIntent",
-        "siguiente repetición": "NextStepIntent", "siguiente serie": "NextStepIntent",
+        "siguiente paso": "NextStepIntent",
+        "listo": "NextStepIntent",
+        "estoy en posición": "NextStepIntent",
+        "estoy en el escalón": "NextStepIntent",
+        "cambio de pie": "NextStepIntent",
+        "ya cambié de pie": "NextStepIntent",
+        "siguiente repetición": "NextStepIntent",
+        "siguiente serie": "NextStepIntent",
         "adelante": "NextStepIntent",
-        "cuántas repeticiones quedan": "RepsLeftIntent", "es la última": "RepsLeftIntent",
-        "qué ejercicio es este": "WhereAmIIntent", "qué pie": "WhereAmIIntent",
-        "qué sigue": "WhatsNextIntent", "cuál es el siguiente ejercicio": "WhatsNextIntent",
-        "cuánto falta": "TimeLeftIntent", "cuánto dura la rutina": "TimeLeftIntent",
-        "cuánto tiempo mantengo": "HoldTimeIntent", "cuánto tiempo camino": "HoldTimeIntent",
+        "cuántas repeticiones quedan": "RepsLeftIntent",
+        "es la última": "RepsLeftIntent",
+        "qué ejercicio es este": "WhereAmIIntent",
+        "qué pie": "WhereAmIIntent",
+        "qué sigue": "WhatsNextIntent",
+        "cuál es el siguiente ejercicio": "WhatsNextIntent",
+        "cuánto falta": "TimeLeftIntent",
+        "cuánto dura la rutina": "TimeLeftIntent",
+        "cuánto tiempo mantengo": "HoldTimeIntent",
+        "cuánto tiempo camino": "HoldTimeIntent",
         "para qué sirve este ejercicio": "ExerciseInfoIntent",
         "cómo se hacen las bajadas de talones": "ExerciseInfoIntent",
         "por qué hago esto": "ExerciseInfoIntent",
@@ -300,32 +366,42 @@ PROMISED_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "no tengo escalón": "MissingEquipmentIntent",
         "sin goma": "MissingEquipmentIntent",
         "sáltate las canicas": "SkipExerciseIntent",
-        "siguiente ejercicio": "SkipExerciseIntent", "salta": "SkipExerciseIntent",
+        "siguiente ejercicio": "SkipExerciseIntent",
+        "salta": "SkipExerciseIntent",
         "caminar de talones": "GoToExerciseIntent",
         "haz las bajadas de talones": "GoToExerciseIntent",
-        "más despacio": "SlowerIntent", "más rápido": "FasterIntent",
+        "más despacio": "SlowerIntent",
+        "más rápido": "FasterIntent",
         "cómo voy": "ProgressReportIntent",
-        "espera": "AMAZON.PauseIntent", "un momento": "AMAZON.PauseIntent",
+        "espera": "AMAZON.PauseIntent",
+        "un momento": "AMAZON.PauseIntent",
         "necesito un descanso": "AMAZON.PauseIntent",
         "sigamos": "AMAZON.ResumeIntent",
-        "es todo por hoy": "AMAZON.StopIntent", "me tengo que ir": "AMAZON.StopIntent",
+        "es todo por hoy": "AMAZON.StopIntent",
+        "me tengo que ir": "AMAZON.StopIntent",
         "termina la rutina": "AMAZON.StopIntent",
     },
     "fr": {
         "commence la routine des pieds": "StartRoutineIntent",
         "la routine rapide s'il te plaît": "StartRoutineIntent",
         "routine rapide": "StartRoutineIntent",
-        "étape suivante": "NextStepIntent", "prêt": "NextStepIntent",
-        "je suis en position": "NextStepIntent", "je suis sur la marche": "NextStepIntent",
-        "changer de pied": "NextStepIntent", "j'ai changé de pied": "NextStepIntent",
-        "répétition suivante": "NextStepIntent", "série suivante": "NextStepIntent",
+        "étape suivante": "NextStepIntent",
+        "prêt": "NextStepIntent",
+        "je suis en position": "NextStepIntent",
+        "je suis sur la marche": "NextStepIntent",
+        "changer de pied": "NextStepIntent",
+        "j'ai changé de pied": "NextStepIntent",
+        "répétition suivante": "NextStepIntent",
+        "série suivante": "NextStepIntent",
         "vas y": "NextStepIntent",
         "combien de répétitions il reste": "RepsLeftIntent",
         "c'est la dernière": "RepsLeftIntent",
-        "quel exercice c'est": "WhereAmIIntent", "quel pied": "WhereAmIIntent",
+        "quel exercice c'est": "WhereAmIIntent",
+        "quel pied": "WhereAmIIntent",
         "qu'est ce qui vient après": "WhatsNextIntent",
         "quel est le prochain exercice": "WhatsNextIntent",
-        "combien de temps il reste": "TimeLeftIntent", "c'est bientôt fini": "TimeLeftIntent",
+        "combien de temps il reste": "TimeLeftIntent",
+        "c'est bientôt fini": "TimeLeftIntent",
         "combien de temps je tiens": "HoldTimeIntent",
         "combien de temps je marche": "HoldTimeIntent",
         "à quoi sert cet exercice": "ExerciseInfoIntent",
@@ -335,16 +411,20 @@ PROMISED_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "je n'ai pas de marche": "MissingEquipmentIntent",
         "pas de bille": "MissingEquipmentIntent",
         "passe les billes": "SkipExerciseIntent",
-        "exercice suivant": "SkipExerciseIntent", "passe": "SkipExerciseIntent",
+        "exercice suivant": "SkipExerciseIntent",
+        "passe": "SkipExerciseIntent",
         "marche sur les talons": "GoToExerciseIntent",
         "fais les descentes de talons": "GoToExerciseIntent",
-        "plus lentement": "SlowerIntent", "plus vite": "FasterIntent",
+        "plus lentement": "SlowerIntent",
+        "plus vite": "FasterIntent",
         "quels sont mes progrès": "ProgressReportIntent",
-        "attends": "AMAZON.PauseIntent", "un instant": "AMAZON.PauseIntent",
+        "attends": "AMAZON.PauseIntent",
+        "un instant": "AMAZON.PauseIntent",
         "j'ai besoin d'une pause": "AMAZON.PauseIntent",
         "on continue": "AMAZON.ResumeIntent",
         "c'est tout pour aujourd'hui": "AMAZON.StopIntent",
-        "je dois partir": "AMAZON.StopIntent", "arrête l'entraînement": "AMAZON.StopIntent",
+        "je dois partir": "AMAZON.StopIntent",
+        "arrête l'entraînement": "AMAZON.StopIntent",
     },
 }
 # ASK sample syntax: words (letters, inner apostrophes), abbreviations like "a.m.", and {slots}.
@@ -658,10 +738,18 @@ def test_locales_differ_only_by_the_sources_locale_settings() -> None:
 
 def test_build_script_expands_templates() -> None:
     build = _import_build_script()
-    assert build.expand_template("(a|b|) c (d |)e") == ["a c d e", "a c e", "b c d e", "b c e",
-                                                          "c d e", "c e"]
+    assert build.expand_template("(a|b|) c (d |)e") == [
+        "a c d e",
+        "a c e",
+        "b c d e",
+        "b c e",
+        "c d e",
+        "c e",
+    ]
     assert build.expand_template("how many <x>", {"x": ["reps", "sets"]}) == [
-        "how many reps", "how many sets"]
+        "how many reps",
+        "how many sets",
+    ]
     with pytest.raises(build.SkillPackageError, match="unbalanced"):
         build.expand_template("(a (b|c)|d)")
     with pytest.raises(build.SkillPackageError, match="unknown placeholder"):
@@ -828,10 +916,9 @@ def test_the_locales_of_one_language_share_one_source() -> None:
     spanish = {name: set(intent["samples"]) for name, intent in _intents("es-ES").items()}
     mexican = {name: set(intent["samples"]) for name, intent in _intents("es-MX").items()}
     assert mexican["AMAZON.YesIntent"] - spanish["AMAZON.YesIntent"] == {"ándale"}
-    assert {n: s for n, s in mexican.items() if n != "AMAZON.YesIntent" and
-            n != "AMAZON.RepeatIntent"} == {n: s for n, s in spanish.items()
-                                            if n not in ("AMAZON.YesIntent",
-                                                         "AMAZON.RepeatIntent")}
+    assert {
+        n: s for n, s in mexican.items() if n != "AMAZON.YesIntent" and n != "AMAZON.RepeatIntent"
+    } == {n: s for n, s in spanish.items() if n not in ("AMAZON.YesIntent", "AMAZON.RepeatIntent")}
     assert _intents("es-US") == _intents("es-ES")
     assert _types("fr-FR") == _types("fr-CA")
 
