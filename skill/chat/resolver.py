@@ -257,9 +257,14 @@ def stem(word: str) -> str:
     return word
 
 
-def _suffix_stemmer(suffixes: tuple[str, ...], keep: int = 3) -> Callable[[str], str]:
-    """A crude stem for German, Spanish, French: one inflection ending off (folded words)."""
+def _suffix_stemmer(suffixes: tuple[str, ...], keep: int = 3,
+                    whole: frozenset[str] = frozenset()) -> Callable[[str], str]:
+    """A crude stem for German, Spanish, French: one inflection ending off (folded words).
+    Words in `whole` keep their ending: it tells needs apart ("cuanto" is time, "cuantas"
+    are reps)."""
     def stem_word(word: str) -> str:
+        if word in whole:
+            return word
         for suffix in suffixes:
             if word.endswith(suffix) and len(word) - len(suffix) >= keep:
                 return word[: -len(suffix)]
@@ -348,8 +353,10 @@ GERMAN = _language(
 
 SPANISH = _language(
     "es", _suffix_stemmer(("iendo", "amos", "emos", "imos", "ando", "aron", "ieron", "ados",
-                           "adas", "ado", "ada", "ar", "er", "ir", "as", "es", "os", "an",
-                           "en", "a", "e", "o", "s")),
+                           "adas", "ado", "ada", "aban", "aba", "ian", "ia", "ar", "er",
+                           "ir", "as", "es", "os", "an",
+                           "en", "a", "e", "o", "s"),
+                    whole=frozenset({"cuanto", "cuanta", "cuantos", "cuantas"})),
     built_in={
         "AMAZON.StopIntent": ("para", "detente", "basta", "cállate", "adiós", "salir"),
         "AMAZON.CancelIntent": ("cancela", "cancelar", "olvídalo"),
@@ -369,7 +376,7 @@ SPANISH = _language(
          "pregunta al", "dile al"),
     ask_connectors="que si", launch_connectors="y", trailing_invocation="con en",
     articles="el la", leading="por favor y bueno pues oye eh ahora",
-    trailing="por favor gracias ahora",
+    trailing="por favor gracias ahora ya",
     determiners="el la los las un una unos unas mi mis al del",
     fillers="por favor porfa pues bueno oye eh este alexa el la los las un una me te hoy aquí "
             "entonces mira gracias puedes podrías puede",
@@ -399,7 +406,7 @@ FRENCH = _language(
     trailing="plaît te il se vous merci maintenant stp",
     determiners="le la les un une des du de mon ma mes au aux",
     fillers="alors bon euh ben bah donc juste maintenant alexa le la les un une merci tu "
-            "peux pourrais vous pouvez plaît stp il te se",
+            "peux pourrais vous pouvez plaît stp il te se fait fais faire",
 )
 
 _LANGUAGES: Mapping[str, _Language] = {
