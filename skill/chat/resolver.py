@@ -228,6 +228,8 @@ _SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare wo
 _SPAN_WORD_CAP = 1.0  # words naming a slot value count as the slot, not as rare words
 _UNKNOWN_WEIGHT = 2.0  # a word no sample uses: unexplained, it counts against the match
 _FILLER_WEIGHT = 0.05
+_CARRYING_WEIGHT = 0.5  # a covered word this heavy carries meaning (see NearSample.thin)
+_THIN_LEFT = 1.0  # unexplained weight that one carrying word cannot outweigh
 _MIN_WEIGHT = 0.05
 # Words that carry politeness or hesitation, not the request itself.
 _FILLERS = frozenset({
@@ -292,6 +294,7 @@ class _Language:
     determiners: frozenset[str]
     fillers: frozenset[str]
     stem: Callable[[str], str]
+    guard_thin: bool = True
 
 
 def _language(code: str, stem_word: Callable[[str], str], *,
@@ -321,7 +324,8 @@ ENGLISH = _Language(
     launch_verbs=_LAUNCH_VERBS, ask_verbs=_ASK_VERBS, ask_connectors=_ASK_CONNECTORS,
     launch_connectors=_LAUNCH_CONNECTORS, trailing_invocation=_TRAILING_INVOCATION,
     invocation_articles=frozenset({"the"}), leading_fillers=_LEADING_FILLERS,
-    trailing_fillers=_TRAILING_FILLERS, determiners=_DETERMINERS, fillers=_FILLERS, stem=stem)
+    trailing_fillers=_TRAILING_FILLERS, determiners=_DETERMINERS, fillers=_FILLERS, stem=stem,
+    guard_thin=False)
 
 GERMAN = _language(
     "de", _suffix_stemmer(("ungen", "en", "er", "es", "em", "st", "e", "n", "s", "t")),
@@ -352,10 +356,10 @@ GERMAN = _language(
 )
 
 SPANISH = _language(
-    "es", _suffix_stemmer(("iendo", "amos", "emos", "imos", "ando", "aron", "ieron", "ados",
-                           "adas", "ado", "ada", "aban", "aba", "ian", "ia", "ar", "er",
-                           "ir", "as", "es", "os", "an",
-                           "en", "a", "e", "o", "s"),
+    "es", _suffix_stemmer(("itos", "itas", "ito", "ita", "iendo", "amos", "emos", "imos",
+                           "ando", "aron", "ieron", "ados", "adas", "ado", "ada", "aban",
+                           "aba", "ian", "ia", "ar", "er", "ir", "as", "es", "os", "an", "en",
+                           "a", "e", "o", "s"),
                     whole=frozenset({"cuanto", "cuanta", "cuantos", "cuantas"})),
     built_in={
         "AMAZON.StopIntent": ("para", "detente", "basta", "cállate", "adiós", "salir"),
@@ -428,6 +432,7 @@ class NearSample:
     fills: tuple[SlotFill, ...] = ()
     covered: frozenset[int] = frozenset()  # positions of the phrase's words it explains
     unexplained: float = 1.0  # the share of the phrase's weight it leaves unexplained
+    thin: bool = False  # one word of the phrase carries it while other words go unexplained
 
 
 @dataclass(frozen=True)
@@ -568,8 +573,10 @@ class _NearIndex:
             fills = tuple(fill(pattern.intent, name, span.fill_words)
                           for name, span in taken.items())
             left = sum(w for position, w in enumerate(weights) if position not in covered)
+            carrying = sum(1 for position in covered if weights[position] >= _CARRYING_WEIGHT)
+            thin = carrying <= 1 and left >= _THIN_LEFT
             ranked.append(NearSample(pattern.intent, pattern.sample, round(score, 4), fills,
-                                     frozenset(covered), round(left / total, 4)))
+                                     frozenset(covered), round(left / total, 4), thin))
             ranked.sort(key=lambda near: -near.score)
         return ranked if keep is None else ranked[:keep]
 
@@ -787,13 +794,16 @@ class Resolver:
         fill = self._fill(name, type_name, words, " ".join(words))
         return fill if fill is not None else SlotFill(name, type_name, " ".join(words))
 
-    @staticmethod
-    def _nearest_intent(ranked: Sequence[NearSample]) -> NearSample | None:
+    def _nearest_intent(self, ranked: Sequence[NearSample]) -> NearSample | None:
         """The sample Alexa would most likely take an unmatched phrase for, if it is clear
         (`ranked`: the samples within NEAR_MARGIN of NEAR_THRESHOLD or above, best first)."""
         if not ranked or ranked[0].score < NEAR_THRESHOLD:
             return None
         best = ranked[0]
+        # In German, Spanish and French one rare word is not enough when the rest of the phrase
+        # says something the sample does not: "überspring heute den abwasch", "qué hora es".
+        if self.language.guard_thin and best.thin:
+            return None
         rival = next((near for near in ranked if near.intent != best.intent), None)
         # A close rival makes the phrase unclear, unless the best sample explains more of the
         # phrase than the rival does, or the same words when they are most of the phrase (the
