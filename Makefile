@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check skill tests bench infra
 	$(BIN)/mypy
 
-# The five interaction models and the skill package, from interaction_models/source/ and the
+# The interaction models of every locale and the skill package, from interaction_models/source/ and the
 # routine data (`--check` in the tests keeps them in sync).
 models: $(STAMP)
 	$(BIN)/python infra/build_skill_package.py
