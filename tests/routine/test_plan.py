@@ -75,7 +75,49 @@ def test_holds_are_silence_with_a_spoken_countdown() -> None:
     assert spoken == ["Three.", "Two.", "One."]
     assert sum(c.seconds for c in hold) == pytest.approx(10.0, abs=0.01)
     ssml = cues_ssml(block.cues)
-    assert '<break time="9000ms"/>Three.' in ssml  # 2 s to spread + 7 s of the hold in silence
+    assert 'and hold.<break time="7000ms"/>Three.' in ssml  # 7 s of the hold in silence
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p.routine.id}-{p.pace.name}")
+def test_the_spoken_hold_time_is_the_time_from_hold_to_the_release(plan) -> None:  # type: ignore[no-untyped-def]
+    """ "Holding for 10 seconds" means 10 s from the end of "... and hold." to "And relax." """
+    for block in plan.blocks:
+        for unit in block.units:
+            exercise = plan.routine.exercises[block.exercise]
+            if exercise.style != "reps":
+                continue
+            assert exercise.hold_s is not None
+            release = next(
+                i
+                for i in range(unit.start + 1, unit.end)
+                if block.cues[i].text == exercise.release_cue
+            )
+            held = sum(c.seconds for c in block.cues[unit.start + 1 : release])
+            assert held == pytest.approx(exercise.hold_s.value, abs=0.01)
+            assert block.cues[unit.start].text.endswith("hold.")
+        intro = " ".join(c.text for c in block.cues) if block.kind == "intro" else ""
+        exercise = plan.routine.exercises[block.exercise]
+        if intro and exercise.style == "reps":
+            assert exercise.hold_s is not None
+            assert f"holding for {round(exercise.hold_s.value)} seconds" in intro
+
+
+def test_purposes_are_the_source_articles() -> None:
+    purposes = {e.id: e.purpose for r in CATALOG for e in r.exercises}
+    assert "strengthens the muscles in the lower leg" in purposes["marble_pickup"]
+    assert "strengthens the muscles in the feet, ankles and shins" in purposes["heel_walk"]
+    assert "strengthens the muscles in the feet, ankles and shins" in purposes["toe_walk"]
+    assert "tiny muscles in the toes and helps improve balance" in purposes["toe_spread"]
+    assert "tones and strengthens the calves" in purposes["calf_drops"]
+
+
+def test_a_split_set_ends_on_the_runners_next_not_on_an_announced_rest() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    toe_walk = plan.routine.exercise_index("toe_walk")
+    work = [b for b in plan.blocks if b.exercise == toe_walk and b.kind == "work"]
+    for block in work[:-1]:
+        assert not any(c.text.startswith("Rest for") for c in block.cues)
+        assert "Say next when you're ready for round" in block.cues[-1].text
 
 
 def test_reps_are_counted_like_a_coach_not_a_litany() -> None:
@@ -100,7 +142,8 @@ def test_timed_walks_announce_halfway_and_count_down() -> None:
     texts = [c.text for c in cues if c.kind == "speech"]
     assert texts.count("Halfway.") == 2
     first_round = [c for c in cues if c.position.set == 1 and c.position.phase == "work"]
-    assert sum(c.seconds for c in first_round[:-1]) == pytest.approx(60.0, abs=0.01)
+    # A minute from the end of the opening words to "stop".
+    assert sum(c.seconds for c in first_round[1:-1]) == pytest.approx(60.0, abs=0.01)
     assert "Rest for 30 seconds. Next: round two." in texts
 
 
@@ -154,8 +197,8 @@ def test_a_routine_with_several_sets_rests_between_them_and_counts_them() -> Non
     state = coach.next(state, 100).state  # the first set plays from t=100
     answer = coach.reps_left(state, 101)
     assert (
-        "rep 1 of 5 on your right foot: 4 to go, then one more set, then two sets of 5 on the left"
-        in (answer.speech.replace("&apos;", "'"))
+        "rep one of five on your right foot: four to go, then one more set, then two sets of five "
+        "on the left" in (answer.speech.replace("&apos;", "'"))
     )
     finished = coach.reps_left(state, 100 + 10_000).speech.replace("&apos;", "'")
-    assert "That's all 5 on your right foot in this set. Next: set two." in finished
+    assert "That's all five on your right foot in this set. Next: set two." in finished
