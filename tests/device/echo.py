@@ -46,7 +46,13 @@ from flask.testing import FlaskClient
 
 from skill.chat import envelopes
 from skill.chat.envelopes import Identity, Session
-from skill.chat.speech import Pause, Segment, Speech, ssml_segments
+from skill.chat.speech import (
+    Speech,
+    check_rate,
+    heard_until,
+    playback_seconds,
+    ssml_segments,
+)
 
 # 2026-03-02 07:00:00 UTC, a Monday morning: a fixed start keeps runs reproducible.
 DEFAULT_START = 1_772_434_800.0
@@ -86,55 +92,23 @@ class FakeClock:
         return datetime.fromtimestamp(self.now, UTC)
 
 
-# -- playback arithmetic ----------------------------------------------------------------------
+# -- playback arithmetic (shared with the console: skill/chat/speech.py) -----------------------
 
-
-def _segment_seconds(segment: Segment, rate: float) -> float:
-    if isinstance(segment, Pause):
-        return segment.seconds
-    return segment.seconds / rate
-
-
-def _check_rate(rate: float) -> None:
-    if not (math.isfinite(rate) and rate > 0):
-        raise ValueError(f"speaking rate must be a positive factor, not {rate!r}")
-
-
-def playback_seconds(ssml: str, rate: float = 1.0) -> float:
-    """How long ``ssml`` plays on a device speaking ``rate`` times as fast as the skill's
-    estimate: words take their estimate (prosody included) divided by ``rate``; breaks are exact."""
-    _check_rate(rate)
-    return sum(_segment_seconds(segment, rate) for segment in ssml_segments(ssml))
+__all__ = [
+    "Echo",
+    "EchoError",
+    "FakeClock",
+    "Turn",
+    "heard_until",
+    "make_app",
+    "playback_seconds",
+    "spoken_text",
+]
 
 
 def spoken_text(ssml: str) -> str:
     """The words of ``ssml``, without markup or pauses."""
     return " ".join(s.text for s in ssml_segments(ssml) if isinstance(s, Speech))
-
-
-def heard_until(ssml: str, seconds: float, rate: float = 1.0) -> str:
-    """The words a listener has heard in full ``seconds`` into the playback of ``ssml``.
-
-    Words are spread evenly over their run's playback time; a word cut off is not heard.
-    """
-    _check_rate(rate)
-    heard: list[str] = []
-    elapsed = 0.0
-    for segment in ssml_segments(ssml):
-        length = _segment_seconds(segment, rate)
-        if isinstance(segment, Speech):
-            words = segment.text.split()
-            if seconds >= elapsed + length:
-                heard.extend(words)
-            else:
-                fraction = max(0.0, seconds - elapsed) / length if length else 1.0
-                # The small tolerance keeps a word that ends exactly at ``seconds`` heard.
-                heard.extend(words[: math.floor(len(words) * fraction + 1e-9)])
-                break
-        elif seconds < elapsed + length:
-            break
-        elapsed += length
-    return " ".join(heard)
 
 
 # -- turns ------------------------------------------------------------------------------------
@@ -262,7 +236,7 @@ class Echo:
         locale: str = "en-US",
         mic_seconds: float = MIC_OPEN_SECONDS,
     ) -> None:
-        _check_rate(rate)
+        check_rate(rate)
         self.client = client
         self.clock = clock
         self.rate = rate
