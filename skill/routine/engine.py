@@ -281,7 +281,8 @@ class Coach:
         progress = here.progress
         lead = []
         if not self.all_done(plan, index, m):
-            progress = replace(progress, skipped=tuple({*progress.skipped, exercise.id}))
+            skipped = tuple(dict.fromkeys([*progress.skipped, exercise.id]))
+            progress = replace(progress, skipped=skipped)
             key = (
                 "lead.skipping" if index + 1 < len(plan.routine.exercises) else "lead.skipping_last"
             )
@@ -577,7 +578,9 @@ class Coach:
         exercise = here.exercise
         line = ""
         if m.status == "playing" and m.block.units:
-            target = next_target(m)
+            target = resume_target(m)
+            if target.unit == max(0, m.block.unit_at(m.hi)):  # the rep in progress goes on
+                target = Target(target.unit + 1, False, m.block.units[target.unit].end)
             if target.cue < m.block.work_end:
                 position = m.block.cues[target.cue].position
                 if is_timed(m.block):
@@ -772,7 +775,7 @@ class Coach:
             else:
                 lines = [*lines, self.reps_waiting(here, block, cue)]
         waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
-        question = p("ask.next") if m.status == "finished" else p("ask.continue")
+        question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
 
     def reps_fact(self, here: Here, target: Target) -> str:

@@ -180,7 +180,7 @@ ENGLISH: Mapping[str, str] = {
     "routine.",
     "help.intro": "You're at {where}. Say ready to start, skip to move on, or ask what this "
     "exercise does.",
-    "help.set": "You're at {where}. Say next to go on, ask how many reps are left, or say pause.",
+    "help.set": "You're at {where}. Say next, ask how many reps are left, or say pause.",
     "help.end": "Say done to finish, or ask how you're doing.",
     "help.question": "You can say yes or no.",
     # -- goodbyes --------------------------------------------------------------------------------

@@ -98,8 +98,8 @@ def next_target(m: Moment) -> Target:
     """Mid-set "next" or "done": the rep in progress is over; on to the next one."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
-    if m.lo < block.units[k].start and k > max(0, block.unit_at(m.lo)):
-        # The runner may not have reached this rep yet: it is the next one for them.
+    if m.mid < block.units[k].start and k > max(0, block.unit_at(m.lo)):
+        # Most likely the runner has not reached this rep yet: it is the next one for them.
         return _target(block, k, m.lo)
     return _target(block, k + 1, m.lo)
 

@@ -1,0 +1,120 @@
+"""What a runner heard, read back against the plan: which reps were started and finished.
+
+Each response's session attributes carry the runner state the skill saved, so the block and cue
+a response played from are known; the device's ``heard_text`` says how much of it was heard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from device.echo import Turn, spoken_text
+
+from skill.routine.catalog import Catalog
+from skill.routine.plan import Plan, compile_plan
+from skill.routine.speech import body_ssml
+
+CATALOG = Catalog.builtin()
+PLANS: dict[tuple[str, str], Plan] = {}
+
+Rep = tuple[int, str | None, int, int]  # exercise, side, set, rep (rep 0: a round)
+
+
+def plan_of(routine: str, pace: str = "normal") -> Plan:
+    key = (routine, pace)
+    if key not in PLANS:
+        PLANS[key] = compile_plan(CATALOG.get(routine), pace)
+    return PLANS[key]
+
+
+def progress_of(turn: Turn) -> dict[str, Any] | None:
+    carried = turn.session_attributes.get("runner")
+    if not isinstance(carried, dict):
+        return None
+    progress = carried.get("state", {}).get("progress")
+    return progress if isinstance(progress, dict) else None
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Heard:
+    """The reps a runner started (heard the opening of) and finished (heard the release of)."""
+
+    started: list[Rep] = field(default_factory=list)
+    finished: list[Rep] = field(default_factory=list)  # once per performance
+    blocks_heard_to_end: list[tuple[int, int]] = field(default_factory=list)  # (turn, block)
+    blocks_served: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, block, cue)
+    _current: Rep | None = None
+    _released: bool = False
+
+    def open(self, rep: Rep) -> None:
+        self._current, self._released = rep, False
+        self.started.append(rep)
+
+    def release(self) -> None:
+        if self._current is not None and not self._released:
+            self.finished.append(self._current)
+            self._released = True
+
+
+def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
+    """Replay the runner's ears over ``turns``."""
+    plan = plan_of(routine, pace)
+    heard = Heard()
+    releases = {u.release for b in plan.blocks for u in b.units if u.release}
+    for number, turn in enumerate(turns):
+        if turn.kind != "response":
+            continue
+        progress = progress_of(turn)
+        text = words(turn.text)
+        said = words(turn.heard_text)
+        served = progress is not None and progress.get("served_at") is not None
+        if not served or progress is None or progress.get("routine") != routine:
+            continue
+        block_index, from_cue = int(progress["block"]), int(progress["from_cue"])
+        block = plan.blocks[block_index]
+        heard.blocks_served.append((number, block_index, from_cue))
+        body = words(spoken_text(f"<speak>{body_ssml(block.cues[from_cue:])}</speak>"))
+        if not text.endswith(body):
+            raise AssertionError(f"response does not end with its block: {text!r}")
+        lead = text[: len(text) - len(body)].strip()
+        lead_heard = said[: len(lead)]
+        if any(lead_heard.startswith(r) for r in releases):
+            heard.release()  # the rep cut short is closed out loud
+        position = len(lead) + (1 if lead else 0)
+        complete = True
+        for index in range(from_cue, len(block.cues)):
+            cue = block.cues[index]
+            if cue.kind != "speech":
+                continue
+            cue_text = words(cue.text)
+            start = text.find(cue_text, position)
+            assert start >= 0, (cue_text, text)
+            end = start + len(cue_text)
+            position = end
+            if end > len(said):
+                complete = False
+                break
+            if cue.resume_here:
+                p = cue.position
+                heard.open((p.exercise, p.side, p.set, p.rep))
+            if any(u.done - 1 == index for u in block.units):
+                heard.release()
+        if complete:
+            heard.blocks_heard_to_end.append((number, block_index))
+    return heard
+
+
+def all_reps(plan: Plan, skipped: set[int]) -> list[Rep]:
+    reps = []
+    for block in plan.blocks:
+        if block.exercise in skipped:
+            continue
+        for unit in block.units:
+            p = block.cues[unit.start].position
+            reps.append((p.exercise, p.side, p.set, p.rep))
+    return reps
