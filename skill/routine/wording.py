@@ -133,7 +133,8 @@ def rounds_left(p: Phrases, exercise: Exercise, rounds_done: int, on_round: int 
         )
     if rounds_done >= rounds:
         return p("reps.rounds_done", name=exercise.name)
-    return p("reps.rounds_to_go", left=p.count(rounds - rounds_done, "round"), name=exercise.name)
+    left = p.count(rounds - rounds_done, "round")
+    return p("reps.rounds_to_go", left=left[:1].upper() + left[1:], name=exercise.name)
 
 
 def day_of(timestamp: float) -> dt.date:

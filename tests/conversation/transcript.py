@@ -55,10 +55,27 @@ class Heard:
         self._current, self._released = rep, False
         self.started.append(rep)
 
-    def release(self) -> None:
-        if self._current is not None and not self._released:
+    def release(self, rep: Rep | None = None) -> None:
+        """The release words of ``rep`` (default: the rep in progress) were heard."""
+        if self._current is not None and not self._released and rep in (None, self._current):
             self.finished.append(self._current)
             self._released = True
+
+
+def rep_before(plan: Plan, block_index: int, from_cue: int) -> Rep | None:
+    """The rep before the one a response starts at: the one its release words close."""
+    block = plan.blocks[block_index]
+    starts = [u.start for u in block.units]
+    if from_cue in starts and starts.index(from_cue) > 0:
+        unit = block.units[starts.index(from_cue) - 1]
+    else:
+        previous = plan.blocks[block_index - 1] if block_index > 0 else None
+        if previous is None or not previous.units:
+            return None
+        unit = previous.units[-1]
+        block = previous
+    p = block.cues[unit.start].position
+    return (p.exercise, p.side, p.set, p.rep)
 
 
 def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
@@ -84,7 +101,7 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         lead = text[: len(text) - len(body)].strip()
         lead_heard = said[: len(lead)]
         if any(lead_heard.startswith(r) for r in releases):
-            heard.release()  # the rep cut short is closed out loud
+            heard.release(rep_before(plan, block_index, from_cue))  # closed out loud
         position = len(lead) + (1 if lead else 0)
         complete = True
         for index in range(from_cue, len(block.cues)):
