@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chat clean
+.PHONY: run test lint bench chat mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Mutation testing, outside CI (minutes per module): make mutate MODULES="skill/routine/plan.py"
+MODULES ?=
+$(VENV)/.mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	touch $(VENV)/.mutation
+
+mutate: $(VENV)/.mutation
+	$(BIN)/python tools/mutate.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -373,7 +373,9 @@ class Console:
         if utterance.kind == "nothing":
             self.output.line("(nothing to say)")
             return
-        if self.timeline.barge_in(seconds):
+        if not isinstance(self.timeline, VirtualTimeline):
+            self.output.line("(/barge moves the virtual clock; in real time, type while it plays)")
+        elif self.timeline.barge_in(seconds):
             self.output.line(f"(interrupted {seconds:g} s into the answer)")
         else:
             self.output.line("(the answer had ended by then)")
@@ -650,7 +652,11 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
                      f"{options.profile!r}, {options.locale} phrases from {model_path}.\n"
                      "Say it as you would to an Echo. /help lists phrases and commands; "
                      "/quit leaves.\n")
-        if options.url and not options.realtime:
+        if isinstance(timeline, VirtualTimeline):
+            stdout.write(f"(Virtual clock: each answer counts as played at {options.rate:g}x the "
+                         f"skill's speech estimate, and you answer {options.reaction:g} s "
+                         "later. --realtime waits for real.)\n")
+        elif options.url and not options.realtime:
             stdout.write("(The service keeps its own clock: answers go at once, as if you "
                          "interrupted each response. Use --realtime to let its time pass.)\n")
     launch = interactive if options.launch is None else options.launch

@@ -418,3 +418,25 @@ def test_in_process_the_skill_saves_turns_at_virtual_times(tmp_path: Path) -> No
     # The skill's CLOCK is the console's: its last saved turn is the "next", at virtual time.
     assert abs(record.turn_at - stamps[2]) < 1.0
     assert record.turn_at > time.time() + 20
+
+
+def test_barge_and_wait_need_the_virtual_clock(stub: StubSkill, model: Path) -> None:
+    script = "open foot coach\n/barge 1 next step\n/wait 5\n/barge soon next\n/wait never\n"
+    status, out, _ = chat(stub, model, script)
+    assert status == 0
+    lines = out.splitlines()
+    assert "(/barge moves the virtual clock; in real time, type while it plays)" in lines
+    assert "coach> You said NextStepIntent." in lines  # the phrase is still sent
+    assert "(/wait moves the virtual clock; in real time, just wait)" in lines
+    assert "(usage: /barge SECONDS PHRASE, e.g. /barge 30 what's left)" in lines
+    assert "(usage: /wait SECONDS, e.g. /wait 86400 for a day)" in lines
+
+
+def test_interactive_in_process_chat_names_its_virtual_clock(tmp_path: Path) -> None:
+    stdout = io.StringIO()
+    options = ChatOptions(store_url=f"sqlite:///{tmp_path / 'i.db'}", rate=0.8, reaction=3)
+    status = run_chat(options, stdin=io.StringIO(""), stdout=stdout, stderr=io.StringIO(),
+                      interactive=True, concurrent_input=False)
+    assert status == 0
+    assert "(Virtual clock: each answer counts as played at 0.8x" in stdout.getvalue()
+    assert "you answer 3 s later" in stdout.getvalue()

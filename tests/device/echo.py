@@ -265,6 +265,17 @@ class Echo:
         return self._playing
 
     @property
+    def playing(self) -> Turn | None:
+        """The last response or reprompt, if nothing has happened since (no barge-in, no
+        SessionEndedRequest, no wait past it): the playback a barge-in can cut into."""
+        turn = self._playing
+        if turn is None or turn.interrupted_at is not None or self.turns[-1] is not turn:
+            return None
+        if self.clock() > turn.started_at + turn.duration:
+            return None
+        return turn
+
+    @property
     def session_open(self) -> bool:
         return self.session is not None
 
@@ -344,14 +355,16 @@ class Echo:
         if barge_in is not None:
             if barge_in < 0 or not math.isfinite(barge_in):
                 raise ValueError(f"barge_in must be a moment in the playback, not {barge_in!r}")
-            playing = self._playing
+            playing = self.playing
             if playing is None:
                 raise ValueError("nothing is playing to barge in on")
-            if playing.interrupted_at is None and barge_in < playing.duration:
+            if playing.started_at + barge_in < self.clock():
+                raise ValueError(f"{barge_in} s into the playback is already past")
+            if barge_in < playing.duration:
                 playing.cut(barge_in)
                 return playing.started_at + barge_in, self.session is not None
             # Past the end of the playback: the same as answering that long after it.
-            after = max(0.0, barge_in - (playing.ended_at - playing.started_at))
+            after = barge_in - playing.duration
         if after < 0 or not math.isfinite(after):
             raise ValueError(f"after must be zero or more seconds, not {after!r}")
         # The clock may have been moved on by the test (time passed with the device idle).

@@ -370,3 +370,20 @@ def test_requests_are_dated_by_the_fake_clock(echo_factory: EchoFactory) -> None
     turn = echo.launch(after=2.0)
     expected = datetime.fromtimestamp(DEFAULT_START + 2.0, UTC)
     assert turn.request["request"]["timestamp"] == expected.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_no_barge_in_into_a_playback_that_is_over(
+    echo_factory: EchoFactory, fake_clock: FakeClock
+) -> None:
+    echo = echo_factory()
+    echo.launch()
+    echo.silence()  # the reprompt played out and the session ended after it
+    assert echo.playing is None
+    with pytest.raises(ValueError):
+        echo.say("RepsLeftIntent", barge_in=0.0)
+    echo.launch()
+    echo.wait(3600)
+    assert echo.playing is None
+    with pytest.raises(ValueError):
+        echo.say("RepsLeftIntent", barge_in=1.0)
+    assert fake_clock() >= echo.turns[-1].started_at
