@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from device.echo import Turn, spoken_text
+from device.echo import Turn, heard_until, spoken_text
 
 from skill.routine.catalog import Catalog
 from skill.routine.plan import Plan, compile_plan
@@ -48,6 +48,10 @@ class Heard:
     finished: list[Rep] = field(default_factory=list)  # once per performance
     blocks_heard_to_end: list[tuple[int, int]] = field(default_factory=list)  # (turn, block)
     blocks_served: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, block, cue)
+    # Reps a barge-in left undecidable: a device at 1.25x with no reaction had heard their
+    # release, one at 0.8x asking 4 s later had not; with two or more of them, the skill can
+    # honour "never replayed" or "never dropped" for them, not both.
+    ambiguous: set[Rep] = field(default_factory=set)
     _current: Rep | None = None
     _released: bool = False
 
@@ -102,6 +106,13 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         lead_heard = said[: len(lead)]
         if any(lead_heard.startswith(r) for r in releases):
             heard.release(rep_before(plan, block_index, from_cue))  # closed out loud
+        if turn.interrupted_at is not None:
+            fast = words(heard_until(turn.ssml, turn.interrupted_at, 1.25))
+            slow = words(heard_until(turn.ssml, max(0.0, turn.interrupted_at - 4.0), 0.8))
+            early = released(plan, block_index, from_cue, text, lead, slow)
+            late = released(plan, block_index, from_cue, text, lead, fast)
+            if len(late) - len(early) >= 2:
+                heard.ambiguous |= set(late) - set(early)
         position = len(lead) + (1 if lead else 0)
         complete = True
         for index in range(from_cue, len(block.cues)):
@@ -124,6 +135,28 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         if complete:
             heard.blocks_heard_to_end.append((number, block_index))
     return heard
+
+
+def released(
+    plan: Plan, block_index: int, from_cue: int, text: str, lead: str, said: str
+) -> list[Rep]:
+    """The reps whose release words are within ``said`` (a prefix of ``text``)."""
+    block = plan.blocks[block_index]
+    position = len(lead) + (1 if lead else 0)
+    reps = []
+    for index in range(from_cue, len(block.cues)):
+        cue = block.cues[index]
+        if cue.kind != "speech":
+            continue
+        start = text.find(words(cue.text), position)
+        position = start + len(words(cue.text))
+        if position > len(said):
+            break
+        for unit in block.units:
+            if unit.done - 1 == index:
+                p = block.cues[unit.start].position
+                reps.append((p.exercise, p.side, p.set, p.rep))
+    return reps
 
 
 def all_reps(plan: Plan, skipped: set[int]) -> list[Rep]:
