@@ -268,18 +268,17 @@ class Coach:
         here = self.here(state, now)
         if here is None:
             return self.nothing_started(state)
+        if self.finished(here):
+            return self.complete(state, here, now)
         p, plan, m = self.p, here.plan, here.moment
         index = m.block.exercise
-        if m.status == "finished" and m.block.kind == "work":
-            index = plan.blocks[min(m.block.index + 1, plan.last)].exercise
-            if m.block.index + 1 >= plan.last:
-                return self.complete(state, here, now)
         wanted = self.exercise_id(plan.routine, exercise_id, spoken)
         if wanted is not None:
             index = plan.routine.exercise_index(wanted)
         exercise = plan.routine.exercises[index]
         progress = here.progress
         lead = []
+        # "Next exercise" once this one's work is all done simply moves on.
         if not self.all_done(plan, index, m):
             skipped = tuple(dict.fromkeys([*progress.skipped, exercise.id]))
             progress = replace(progress, skipped=skipped)

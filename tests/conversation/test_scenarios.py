@@ -370,3 +370,16 @@ def test_missing_equipment_gets_an_alternative_or_an_offer_to_skip(echo_at: Echo
     assert offer.text == "No problem. Shall I skip the marble pick up?"
     skipped = echo.say("AMAZON.YesIntent", after=2.0)
     assert skipped.text.startswith("Skipping the marble pick up. Exercise three of five")
+
+
+def test_next_exercise_after_the_last_set_moves_on_without_skipping(
+    echo_at: EchoAt, app: Flask
+) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "calf drops|calf_drops"}, after=2.0)
+    echo.say("NextStepIntent", after=2.0)  # all twelve calf drops play out
+    moved = echo.say("SkipExerciseIntent", after=3.0)  # "next exercise"
+    assert moved.text.startswith("Exercise four of five: heel walk.")
+    assert "Skipping" not in moved.text
+    assert stored(app, echo).progress.skipped == ("toe_spread", "marble_pickup")  # type: ignore[union-attr]
