@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from skill.routine import wording
 from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
-from skill.routine.cues import Cue, Position
+from skill.routine.cues import speech_seconds
 from skill.routine.phrases import ENGLISH_PHRASES, Phrases
 from skill.routine.plan import PACE_ORDER, PACES, Plan, compile_plan
 from skill.routine.position import (
@@ -29,14 +29,14 @@ from skill.routine.position import (
     seconds_left_in_round,
     waiting_after,
 )
-from skill.routine.speech import body_ssml, document, escape_text, text_ssml
+from skill.routine.speech import body_ssml, break_tags, document, escape_text, text_ssml
 from skill.routine.state import HistoryEntry, Preferences, Progress, RunnerState
 
 # The yes/no (or "which one") question a reply ends with: "start:<routine>", "resume",
 # "start_over", "skip", "exercise", "routine".
 Question = str
 
-_LEAD = Position(0, None, 0, 0, "intro")
+MAX_KEPT = 4096  # sentences kept rendered per coach (they repeat: positions are finite)
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Coach:
         self.catalog = catalog
         self.p = phrases
         self._plans: dict[tuple[str, str], Plan] = {}
+        self._said: dict[tuple[str, float], tuple[str, float]] = {}
+        self._reprompts: dict[tuple[str, str | None], str] = {}
 
     # -- reading the state ------------------------------------------------------------------
     def plan_for(self, routine: Routine, preferences: Preferences) -> Plan:
@@ -871,29 +873,21 @@ class Coach:
             if lead and any(lead):
                 words = escape_text(" ".join(x for x in lead if x))
                 speech = finished.speech.replace("<speak>", f"<speak>{words} ", 1)
-                speech = speech.replace(
-                    f'<prosody rate="{pace.prosody_rate}">',
-                    f'<prosody rate="{pace.prosody_rate}">',
-                    1,
-                )
                 return replace(finished, speech=speech)
             return finished
-        pieces = [Cue.say(text, _LEAD, pace.speech_rate) for text in (lead or []) if text]
+        pieces = [self.said(text, pace.speech_rate) for text in (lead or []) if text]
         exercise = plan.routine.exercises[block.exercise]
         starts_set = bool(block.units) and from_cue == block.units[0].start
         if block.kind == "work" and lead_in and (starts_set or fresh):
             if fresh and exercise.get_ready:
-                pieces.append(
-                    Cue.say(
-                        p("lead.position", position=exercise.get_ready), _LEAD, pace.speech_rate
-                    )
-                )
+                position = p("lead.position", position=exercise.get_ready)
+                pieces.append(self.said(position, pace.speech_rate))
                 ready = exercise.get_ready_s.value if exercise.get_ready_s else 3.0
-                pieces.append(Cue.pause(ready, _LEAD))
-            pieces.append(Cue.say(p("lead.countdown"), _LEAD, pace.speech_rate))
+                pieces.append((break_tags(ready), ready))
+            pieces.append(self.said(p("lead.countdown"), pace.speech_rate))
         if silence > 0:
-            pieces.append(Cue.pause(silence, _LEAD))
-        lead_s = round(sum(c.seconds for c in pieces), 3)
+            pieces.append((break_tags(silence), silence))
+        lead_s = round(sum(seconds for _, seconds in pieces), 3)
         served = replace(
             progress,
             block=block_index,
@@ -905,14 +899,43 @@ class Coach:
         )
         inner = plan.block_ssml(block_index, from_cue)
         if pieces:
-            before = body_ssml(pieces)
+            before = pieces[0][0]
+            for piece, _ in pieces[1:]:
+                if not piece.startswith("<") and not before.endswith("/>"):
+                    before += " "
+                before += piece
             joiner = "" if before.endswith("/>") or inner.startswith("<") else " "
             inner = before + joiner + inner
         speech = document(inner, prosody_rate=pace.prosody_rate)
-        reprompt = text_ssml(block.reprompt, prosody_rate=pace.prosody_rate)
-        return Reply(speech, reprompt, replace(state, progress=served), served=True)
+        return Reply(
+            speech,
+            self.reprompt(block.reprompt, pace.prosody_rate),
+            replace(state, progress=served),
+            served=True,
+        )
+
+    def said(self, text: str, rate: float) -> tuple[str, float]:
+        """A sentence as SSML and its estimated seconds (kept: the same ones come back)."""
+        key = (text, rate)
+        found = self._said.get(key)
+        if found is None:
+            found = (escape_text(text), speech_seconds(text, rate))
+            if len(self._said) < MAX_KEPT:
+                self._said[key] = found
+        return found
+
+    def reprompt(self, text: str, prosody_rate: str | None) -> str:
+        key = (text, prosody_rate)
+        found = self._reprompts.get(key)
+        if found is None:
+            found = text_ssml(text, prosody_rate=prosody_rate)
+            if len(self._reprompts) < MAX_KEPT:
+                self._reprompts[key] = found
+        return found
 
     def settled(self, state: RunnerState, here: Here) -> RunnerState:
+        if state.progress is here.progress:
+            return state
         return replace(state, progress=here.progress)
 
     def waiting(self, plan: Plan, progress: Progress, block: int, cue: int) -> Progress:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -67,6 +68,9 @@ class Block:
     # Before cue i: seconds of estimated speech and of exact silence (len(cues) + 1 entries).
     speech_before: tuple[float, ...] = ()
     silence_before: tuple[float, ...] = ()
+    _starts: dict[float, tuple[float, ...]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     def seconds(self, from_cue: int = 0) -> float:
         return round(sum(cue.seconds for cue in self.cues[from_cue:]), 3)
@@ -95,19 +99,23 @@ class Block:
         index, ``len(cues)`` once it has all played."""
         if seconds <= 0:
             return float(from_cue)
-        speech0, silence0 = self.speech_before[from_cue], self.silence_before[from_cue]
-        for index in range(from_cue, len(self.cues)):
-            ends = (
-                self.silence_before[index + 1]
-                - silence0
-                + (self.speech_before[index + 1] - speech0) / rate
+        starts = self.starts(rate)
+        moment = starts[from_cue] + seconds
+        index = bisect_right(starts, moment, from_cue) - 1
+        if index >= len(self.cues):
+            return float(len(self.cues))
+        length = starts[index + 1] - starts[index]
+        return index + (moment - starts[index]) / length
+
+    def starts(self, rate: float) -> tuple[float, ...]:
+        """When each cue (and, last, the block's end) starts on a device speaking at ``rate``."""
+        cached = self._starts.get(rate)
+        if cached is None:
+            cached = self._starts[rate] = tuple(
+                silence + speech / rate
+                for silence, speech in zip(self.silence_before, self.speech_before, strict=True)
             )
-            if seconds < ends:
-                length = self.cues[index].seconds
-                if self.cues[index].kind == "speech":
-                    length /= rate
-                return index + 1 - (ends - seconds) / length if length else float(index)
-        return float(len(self.cues))
+        return cached
 
     def time_between(self, start: float, stop: int, rate: float = 1.0) -> float:
         """Seconds of playback from (fractional) cue ``start`` to the start of cue ``stop``."""
