@@ -416,7 +416,11 @@ class Coach:
             here = None
         if here is not None:
             block, cue = waiting_after(here.plan, here.moment)
-            waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+            waiting = self.settled(state, here)
+            if here.moment.status == "playing":  # the launch cut it short: it waits there
+                waiting = replace(
+                    state, progress=self.waiting(here.plan, here.progress, block, cue)
+                )
             question = p("ask.pick_up")
             return self.ask(
                 waiting,

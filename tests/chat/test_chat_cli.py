@@ -70,7 +70,12 @@ def pause_seconds(transcript: str) -> float:
 
 
 def test_a_whole_routine_through_stdin(tmp_path: Path) -> None:
-    nexts = 40  # more than the routine has blocks: once it is done, "next" is just answered
+    # One "next" per block after the intro, then one more: with nothing going, it is answered
+    # with the offer to start (a further "next", i.e. "ready", would start a new run).
+    from skill.routine.catalog import Catalog
+    from skill.routine.plan import compile_plan
+
+    nexts = len(compile_plan(Catalog.builtin().get("foot")).blocks)
     script = "open foot coach\nyes\n" + "next\n" * nexts + "how am i doing\n/state\n"
     result = run_chat(tmp_path / "x.db", script)
     out = result.stdout

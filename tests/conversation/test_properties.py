@@ -55,12 +55,16 @@ def say(echo: Echo, intent: str, when: tuple[str, float]) -> Turn:
     last = echo.last
     if kind == "barge" and last is not None and last.duration > 0 and echo.session_open:
         return echo.say(intent, barge_in=value * last.duration)
-    if intent == "AMAZON.PauseIntent" or not echo.session_open:
-        # After a pause (or a closed session) the runner comes back by opening the skill.
-        echo.wait(30)
-        echo.launch()
-        return echo.say("AMAZON.YesIntent", after=2.0)
-    return echo.say(intent, after=value if kind == "after" else 2.0)
+    if echo.session_open:
+        turn = echo.say(intent, after=value if kind == "after" else 2.0)
+        if echo.session_open:
+            return turn
+    # After a pause (or a closed session) the runner comes back by opening the skill.
+    echo.wait(30)
+    welcome = echo.launch()
+    if "Shall I pick up there?" not in welcome.text:
+        return welcome
+    return echo.say("AMAZON.YesIntent", after=2.0)
 
 
 def finish(echo: Echo, reaction: float) -> Turn:

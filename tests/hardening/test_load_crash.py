@@ -225,7 +225,7 @@ def test_a_kill_in_the_middle_of_the_load_leaves_only_states_runners_reached(
         went_on = echo.intent("AMAZON.YesIntent")
         assert answer_problem(went_on) is None
         resumed = went_on.body["sessionAttributes"]["runner"]
-        # The welcome may save once (the place it named is where the runner now waits).
+        # A welcome that cuts a playing block short saves the place it names (once).
         welcomed = welcome.body["sessionAttributes"]["runner"]["version"]
         assert welcomed in (record.version, record.version + 1)
         assert resumed["version"] == welcomed + 1, "went on from the stored state"
