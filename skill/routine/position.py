@@ -98,8 +98,9 @@ def next_target(m: Moment) -> Target:
     """Mid-set "next" or "done": the rep in progress is over; on to the next one."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
-    if m.mid < block.units[k].start and k > max(0, block.unit_at(m.lo)):
-        # Most likely the runner has not reached this rep yet: it is the next one for them.
+    if m.mid < block.units[k].start + 1:
+        # Most likely the runner has not heard this rep's opening words yet (a "next" said as
+        # the last rep ended, or during a lead-in): it is the next one for them.
         return _target(block, k, m.lo)
     return _target(block, k + 1, m.lo)
 
