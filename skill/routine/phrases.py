@@ -48,6 +48,7 @@ ENGLISH: Mapping[str, str] = {
     "dose.each_foot": " on each foot",
     "intro.ready": "Say ready when you're in position for the {name}.",
     "reprompt.intro": "Say ready when you're in position for the {name}, or say skip.",
+    "reprompt.intro.ready": "{position} Then say ready, or say skip.",
     # -- the plan: reps and rounds ---------------------------------------------------------------
     "rep.first_side": "{side}. {cue}",
     "rep.first_set": "Set {set}. {cue}",

@@ -430,7 +430,11 @@ def compile_plan(
         blocks.append(_block(len(blocks), kind, exercise, cues, reprompt))
 
     for index, exercise in enumerate(routine.exercises):
-        add("intro", index, builder.intro(index), phrases("reprompt.intro", name=exercise.name))
+        if exercise.get_ready:
+            reprompt = phrases("reprompt.intro.ready", position=phrases.text(exercise.get_ready))
+        else:
+            reprompt = phrases("reprompt.intro", name=exercise.name)
+        add("intro", index, builder.intro(index), reprompt)
         groups = builder.units(index)
         slow_groups = slowest.units(index)
         for group_number, (group, slow_group) in enumerate(zip(groups, slow_groups, strict=True)):

@@ -266,7 +266,7 @@ def test_a_set_resumed_in_a_new_session_starts_with_a_lead_in_sized_to_the_exerc
     echo.say("GoToExerciseIntent", {"exercise": "calf drops|calf_drops"}, after=2.0)
     reprompt = echo.silence()
     assert reprompt is not None
-    assert reprompt.text == "Say ready when you're in position for the calf drops, or say skip."
+    assert reprompt.text == "Get onto your step. Then say ready, or say skip."
     echo.wait(86400)
     welcome = echo.launch()
     assert welcome.text == (
