@@ -59,8 +59,7 @@ def moment(block: Block, progress: Progress, now: float) -> Moment:
     lead = progress.lead_s
     hi = block.played(start, elapsed - REACTION_MIN - lead / FASTEST_RATE, FASTEST_RATE)
     lo = block.played(start, elapsed - REACTION_MAX - lead / SLOWEST_RATE, SLOWEST_RATE)
-    mid = block.played(start, elapsed - REACTION_TYPICAL - lead, 1.0)
-    mid = min(max(mid, lo), hi)
+    mid = block.played(start, elapsed - REACTION_TYPICAL - lead, 1.0)  # lo <= mid <= hi
     if block.kind != "work" or hi >= block.work_end:
         # An intro counts as heard once the runner speaks: "ready" never replays it.
         return Moment(block, "finished", start, lo, hi, mid)

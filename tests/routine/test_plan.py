@@ -202,3 +202,15 @@ def test_a_routine_with_several_sets_rests_between_them_and_counts_them() -> Non
     )
     finished = coach.reps_left(state, 100 + 10_000).speech.replace("&apos;", "'")
     assert "That's all five on your right foot in this set. Next: set two." in finished
+
+
+def test_blocks_of_an_exercise_and_intros_are_found_by_index() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    for index in range(len(plan.routine.exercises)):
+        work = plan.exercise_work(index)
+        assert work and all(b.exercise == index and b.kind == "work" for b in work)
+        assert plan.blocks[plan.intro_block(index)].kind == "intro"
+        assert plan.intro_block(index) == work[0].index - 1
+    with pytest.raises(KeyError, match="99"):
+        plan.intro_block(99)
+    assert plan.exercise_work(99) == []

@@ -109,6 +109,7 @@ def test_time_between_two_places() -> None:
     assert BLOCK.time_between(1.5, 3, 2.0) == pytest.approx(2.7)
     assert BLOCK.time_between(4, 3) == 0.0
     assert BLOCK.time_between(0, 10) == pytest.approx(BLOCK.seconds())
+    assert BLOCK.time_between(10, 10) == 0.0  # from the very end
 
 
 def test_a_block_not_playing_is_waiting_where_it_stopped() -> None:
@@ -201,7 +202,8 @@ def test_a_walk_goes_on_where_it_was_with_the_rest_of_the_silence() -> None:
     assert seconds_left_in_round(m) == pytest.approx(40.8 - 8.0)  # from the middle reading
     in_rest = moment(WALK, progress(), T0 + 45.0)
     assert seconds_left_in_round(in_rest) is None
-    assert resume_target(in_rest).cue == 6 and resume_target(in_rest).silence > 0
+    # In the rest after round one: the rest of the rest, then round two.
+    assert resume_target(in_rest) == Target(1, False, 6, pytest.approx(5.16))  # type: ignore[arg-type]
     after_word = moment(WALK, progress(), T0 + 22.0)
     assert resume_target(after_word) == Target(0, False, 4, pytest.approx(17.52))  # type: ignore[arg-type]
     mostly = moment(WALK, progress(), T0 + 21.85)  # "Halfway." mostly said: not again
@@ -211,3 +213,21 @@ def test_a_walk_goes_on_where_it_was_with_the_rest_of_the_silence() -> None:
     over = moment(WALK, progress(), T0 + 52.5)  # the second round's words said
     assert resume_target(over).cue == 8  # the rest of its silence first
     assert seconds_left_in_round(moment(WALK, progress(served_at=None), T0)) is None
+
+
+def test_the_time_left_in_a_round_ends_when_its_last_words_are_said() -> None:
+    done = WALK.units[0].done
+    assert done == 5
+    said = Moment(WALK, "playing", 0, done - 1, done, done)
+    assert seconds_left_in_round(said) is None
+    saying = Moment(WALK, "playing", 0, done - 1.5, done - 0.5, done - 0.5)
+    assert seconds_left_in_round(saying) == pytest.approx(0.4)
+    assert seconds_left_in_round(Moment(BLOCK, "playing", 0, 1, 1, 1)) is None  # not a walk
+    assert seconds_left_in_round(Moment(WALK, "finished", 0, 9, 9, 9)) is None
+
+
+def test_an_intro_counts_as_heard_once_served() -> None:
+    intro = _block(0, "intro", 0, [speech(20, rep(0, "intro")), speech(5, rep(0, "intro"))], "r")
+    served = moment(intro, progress(), T0 + 1.0)
+    assert served.status == "finished" and intro.units == () and intro.work_end == 2
+    assert moment(intro, progress(served_at=None), T0).status == "waiting"
