@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 
@@ -19,6 +20,11 @@ from skill.routine.state import Preferences, Progress, RunnerState
 CATALOG = Catalog.builtin()
 COACH = Coach(CATALOG)
 T0 = 1_800_000_000.0
+
+
+def examples(wanted: int) -> int:
+    """Fewer examples while mutmut tests a mutant (it runs every covering test per mutant)."""
+    return max(20, wanted // 10) if "MUTANT_UNDER_TEST" in os.environ else wanted
 
 
 def text(reply: Reply) -> str:
@@ -167,9 +173,11 @@ def test_progress_report_counts_routines_and_the_streak() -> None:
     state = started("quick")
     day = 86400.0
     for n in range(3):
+        now = T0 + n * day
         while state.progress is not None:
-            state = COACH.next(state, T0 + n * day).state
-        state = COACH.start(state, "quick", T0 + n * day + 1).state
+            now += 400  # every block long over
+            state = COACH.next(state, now).state
+        state = COACH.start(state, "quick", now + 1).state
     report = text(COACH.progress_report(state, T0 + 2 * day + 60))
     assert "You've finished three routines." in report
     assert "That's three days in a row." in report
@@ -181,7 +189,7 @@ routines = st.sampled_from(CATALOG.ids())
 paces = st.sampled_from(PACE_ORDER)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(routine=routines, pace=paces, data=st.data())
 def test_reps_left_mid_set_is_within_one_rep_of_the_truth(routine: str, pace: str, data) -> None:  # type: ignore[no-untyped-def]
     plan = compile_plan(CATALOG.get(routine), pace)
@@ -224,7 +232,7 @@ def test_reps_left_mid_set_is_within_one_rep_of_the_truth(routine: str, pace: st
     assert not COACH.reps_left(state, T0 + moment + reaction).ends_session
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(routine=routines, pace=paces, data=st.data())
 def test_next_and_previous_are_inverse(routine: str, pace: str, data) -> None:  # type: ignore[no-untyped-def]
     plan = compile_plan(CATALOG.get(routine), pace)
@@ -280,7 +288,7 @@ def run(command: str, state: RunnerState, asked, now: float) -> Reply:  # type: 
     return getattr(COACH, command)(state, now)  # type: ignore[no-any-return]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(routine=routines, steps=st.lists(st.tuples(commands, st.floats(0, 400)), max_size=60))
 def test_any_conversation_gives_valid_speech_and_a_state_that_survives_storage(
     routine: str, steps: list[tuple[str, float]]
@@ -301,7 +309,7 @@ def test_any_conversation_gives_valid_speech_and_a_state_that_survives_storage(
             assert 0 <= state.progress.from_cue < len(plan.blocks[state.progress.block].cues)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(routine=routines, extras=st.lists(st.tuples(commands, st.floats(0, 30)), max_size=40))
 def test_completing_a_routine_yields_exactly_one_history_entry(
     routine: str, extras: list[tuple[str, float]]
@@ -347,7 +355,7 @@ def test_progress_json_round_trip_and_garbage_never_crashes() -> None:
     assert Progress.from_json({"routine": "foot", "block": True, "run": "r"}) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

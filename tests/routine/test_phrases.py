@@ -7,6 +7,7 @@ taken out, nothing but spaces and punctuation may remain.
 from __future__ import annotations
 
 import html
+import os
 import re
 
 from hypothesis import given, settings
@@ -22,6 +23,11 @@ CATALOG = Catalog.builtin()
 PSEUDO = Phrases(ENGLISH, numbers=(NUMBER_WORDS, ORDINAL_WORDS), mark=lambda s: f"⟦{s}⟧")
 COACH = Coach(CATALOG, PSEUDO)
 T0 = 1_800_000_000.0
+
+
+def examples(wanted: int) -> int:
+    """Fewer examples while mutmut tests a mutant (it runs every covering test per mutant)."""
+    return max(20, wanted // 10) if "MUTANT_UNDER_TEST" in os.environ else wanted
 
 
 def unmarked(ssml: str) -> str:
@@ -63,7 +69,7 @@ def run(command: str, state: RunnerState, asked: str | None, now: float) -> Repl
     return getattr(COACH, command)(state, now)  # type: ignore[no-any-return]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     routine=st.sampled_from(CATALOG.ids()),
     steps=st.lists(st.tuples(st.sampled_from(COMMANDS), st.floats(0, 300)), max_size=50),
