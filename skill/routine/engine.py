@@ -194,7 +194,8 @@ class Coach:
         if m.status == "waiting":
             return self.serve(state, here.plan, m.block.index, m.from_cue, now, fresh=fresh)
         if m.status == "finished":
-            return self.serve(state, here.plan, m.block.index + 1, 0, now, fresh=fresh)
+            lead = [self.last_release(m)]
+            return self.serve(state, here.plan, m.block.index + 1, 0, now, lead, fresh=fresh)
         target = next_target(m)
         release = cut_release(m.block, target)
         if target.cue >= m.block.work_end:
@@ -772,6 +773,8 @@ class Coach:
                 return self.go_on(state, here, target, now, [release, *lines])
             m = replace(m, status="finished")
             lines = [release, *lines]
+        elif m.status == "finished":
+            lines = [self.last_release(m), *lines]
         block, cue = waiting_after(plan, m)
         if fact == "reps":
             if m.status == "finished" and m.block.kind == "work":
@@ -782,6 +785,14 @@ class Coach:
         waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
         question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
+
+    def last_release(self, m: Moment) -> str:
+        """The last rep's release words, when a block that may be over may also have been cut
+        short in its last rep (a slow device): said first, so no rep is left open."""
+        units = m.block.units
+        if m.block.kind != "work" or not units or m.lo >= units[-1].done:
+            return ""
+        return units[-1].release
 
     def reps_fact(self, here: Here, target: Target) -> str:
         """How many reps are left, said just before the set goes on at ``target``."""

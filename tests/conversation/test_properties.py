@@ -57,7 +57,7 @@ def say(echo: Echo, intent: str, when: tuple[str, float]) -> Turn:
         return echo.say(intent, barge_in=value * last.duration)
     if echo.session_open:
         turn = echo.say(intent, after=value if kind == "after" else 2.0)
-        if echo.session_open:
+        if echo.session_open or "Great work!" in turn.text:
             return turn
     # After a pause (or a closed session) the runner comes back by opening the skill.
     echo.wait(30)

@@ -58,7 +58,9 @@ def test_reps_left_then_next_at_the_end_of_a_set_never_replays_the_last_rep(
     start_foot_routine(echo)
     echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
     answer = echo.say("RepsLeftIntent", after=reaction)
-    assert answer.text == (
+    # (A slower device asking at this moment could still be in the last hold: the coach may
+    # close it first with its release words.)
+    assert answer.text.removeprefix("And relax. ") == (
         "That's all ten on your right foot. Next: ten on the left foot. Say next when you're ready."
     )
     went_on = echo.say("NextStepIntent", after=reaction)

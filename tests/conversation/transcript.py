@@ -95,6 +95,8 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         said = words(turn.heard_text)
         served = progress is not None and progress.get("served_at") is not None
         if not served or progress is None or progress.get("routine") != routine:
+            if any(said.startswith(r) for r in releases):
+                heard.release()  # an answer that first closes the rep in progress
             continue
         block_index, from_cue = int(progress["block"]), int(progress["from_cue"])
         block = plan.blocks[block_index]
