@@ -142,6 +142,9 @@ def test_reps_left_between_blocks_is_exact(
     served = read(echo.turns, "foot").blocks_served
     block = plan.blocks[served[-1][1]] if served else plan.blocks[0]
     answer = echo.say("RepsLeftIntent", after=reaction).text
+    # A slower device could still be in the last rep: its release words may come first.
+    for release in {u.release for b in plan.blocks for u in b.units if u.release}:
+        answer = answer.removeprefix(release + " ")
     exercise = plan.routine.exercises[block.exercise]
     if block.kind == "intro":
         assert answer.startswith(f"You're about to start the {exercise.name}.")
