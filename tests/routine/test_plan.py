@@ -6,7 +6,7 @@ import pytest
 from ssml_rules import check_ssml
 
 from skill.routine.catalog import Catalog
-from skill.routine.cues import WORDS_PER_MINUTE, speech_seconds
+from skill.routine.cues import WORDS_PER_MINUTE, Position, speech_seconds
 from skill.routine.plan import PACES, compile_plan
 from skill.routine.speech import break_tags, cues_ssml, escape_text
 
@@ -214,3 +214,125 @@ def test_blocks_of_an_exercise_and_intros_are_found_by_index() -> None:
     with pytest.raises(KeyError, match="99"):
         plan.intro_block(99)
     assert plan.exercise_work(99) == []
+
+
+def cues_of(block):  # type: ignore[no-untyped-def]
+    return [
+        (c.kind, round(c.seconds, 3), c.text, c.resume_here, tuple(vars(c.position).values()))
+        for c in block.cues
+    ]
+
+
+def test_the_quick_routines_first_intro_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+    at = (0, "right", 1, 0, "intro")
+    assert cues_of(plan.blocks[0]) == [
+        ("speech", 2.8, "Let's start your quick routine: five exercises.", False, at),
+        (
+            "speech",
+            7.2,
+            "Exercise one of five: toe spread. It strengthens the tiny muscles in the toes and "
+            "helps improve balance.",
+            False,
+            at,
+        ),
+        ("speech", 4.4, "Sit on a chair with your feet flat on the floor.", False, at),
+        (
+            "speech",
+            5.2,
+            "Slowly spread your toes apart as far as they will go, and hold.",
+            False,
+            at,
+        ),
+        ("speech", 4.0, "For more resistance, put a rubber band around your toes.", False, at),
+        ("speech", 4.8, "We'll do it 5 times on each foot, holding for 5 seconds.", False, at),
+        ("speech", 4.0, "Say ready when you're in position for the toe spread.", False, at),
+    ]
+    assert (
+        plan.blocks[0].reprompt
+        == "Sit down with your feet flat on the floor. Then say ready, or say skip."
+    )
+    second = plan.blocks[plan.intro_block(1)]
+    assert second.cues[0].text.startswith("Exercise two of five: marble pick up. It strengthens")
+    assert second.cues[0].position == Position(1, "right", 1, 0, "intro")
+    assert "We'll do it once on each foot, holding for 15 seconds." in [c.text for c in second.cues]
+
+
+def test_a_rep_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+
+    def at(rep: int, phase: str) -> tuple[object, ...]:
+        return (0, "right", 1, rep, phase)
+
+    assert cues_of(plan.blocks[1])[:12] == [
+        (
+            "speech",
+            5.2,
+            "Right foot. Spread your toes as wide as they will go, and hold.",
+            True,
+            at(1, "work"),
+        ),
+        ("pause", 2.0, "", False, at(1, "hold")),
+        ("speech", 0.4, "Three.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.4, "Two.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.4, "One.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.8, "And relax.", False, at(1, "work")),
+        ("pause", 1.0, "", False, at(1, "work")),
+        ("pause", 3.0, "", False, at(1, "rest")),
+        ("speech", 2.0, "Second one. Spread, and hold.", True, at(2, "work")),
+    ]
+    last = plan.blocks[1].cues[plan.blocks[1].units[-1].start]
+    assert last.text == "Last one. Spread, and hold." and last.position.rep == 5
+    assert plan.blocks[2].cues[0].text.startswith("Left foot. Spread your toes")
+    assert plan.blocks[1].cues[-1].text == (
+        "That's your right foot. Switch to your left foot, and say next when you're ready."
+    )
+    assert plan.blocks[1].reprompt == "Say next when you're ready, or ask how many reps are left."
+    assert plan.blocks[2].reprompt == "Say next to move on, or say repeat."
+    foot = compile_plan(CATALOG.get("foot"), "normal")
+    openings = [foot.blocks[1].cues[u.start].text for u in foot.blocks[1].units]
+    assert openings[5] == "Halfway there. Sixth one. Spread, and hold."
+    assert openings[6] == "Seventh one. Spread, and hold."
+    slow = compile_plan(CATALOG.get("quick"), "slow")
+    assert slow.blocks[1].cues[10].seconds == pytest.approx(4.5)  # rests stretch at the slow pace
+
+
+def test_a_round_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+    at = (3, "both", 1, 0, "work")
+    assert cues_of(plan.blocks[9]) == [
+        ("speech", 2.4, "Walk on your heels, toes up.", True, at),
+        ("pause", 15.0, "", False, at),
+        ("speech", 0.4, "Halfway.", False, at),
+        ("pause", 11.6, "", False, at),
+        ("speech", 0.4, "Three.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "Two.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "One.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "Stop.", False, at),
+        (
+            "speech",
+            5.6,
+            "That's the heel walk done. Next up: toe walk. Say next when you're ready.",
+            False,
+            (3, "both", 1, 0, "transition"),
+        ),
+    ]
+    foot = compile_plan(CATALOG.get("foot"), "normal")
+    heel = foot.blocks[foot.intro_block(3) + 1]
+    texts = [c.text for c in heel.cues]
+    assert texts[0] == "Round one of two. Walk on your heels, toes up."
+    assert "Stop, and rest." in texts and "Round two of two. Back on your heels, and walk." in texts
+    rest = next(c for c in heel.cues if c.position.phase == "rest" and c.kind == "pause")
+    assert rest.seconds == 30.0 and rest.position == Position(3, "both", 1, 0, "rest")
+    assert foot.seconds_from(foot.last) == pytest.approx(foot.blocks[-1].seconds())
+    assert foot.seconds_from(foot.last + 1) == 0.0
+    assert foot.seconds_from(0) == pytest.approx(sum(b.seconds() for b in foot.blocks))
+    assert foot.seconds_from(1, 2) == pytest.approx(
+        sum(b.seconds() for b in foot.blocks[1:]) - sum(c.seconds for c in foot.blocks[1].cues[:2])
+    )
