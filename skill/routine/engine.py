@@ -902,12 +902,15 @@ class Coach:
             pieces.append(self.said(p("lead.countdown"), pace.speech_rate))
         if silence > 0:
             pieces.append((break_tags(silence), silence))
-        lead_s = round(sum(seconds for _, seconds in pieces), 3)
+        # The lead's speech takes an uncertain time, its silences an exact one: the block is
+        # recorded as served that much later, with only the speech as its lead.
+        silent = sum(seconds for piece, seconds in pieces if piece.startswith("<break"))
+        lead_s = round(sum(seconds for _, seconds in pieces) - silent, 3)
         served = replace(
             progress,
             block=block_index,
             from_cue=from_cue,
-            served_at=now,
+            served_at=round(now + silent, 3),
             lead_s=lead_s,
             plan=plan.fingerprint,
             exercise=exercise.id,
