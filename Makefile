@@ -19,7 +19,7 @@ DEPLOY_PARAMETERS = SkillId=$(SKILL_ID) Image=$(IMAGE) DomainName=$(DOMAIN) \
 	$(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL)) \
 	$(if $(MIN_TASKS),MinTasks=$(MIN_TASKS)) $(if $(MAX_TASKS),MaxTasks=$(MAX_TASKS))
 
-.PHONY: run test lint bench chat models clean lock lock-check deploy teardown
+.PHONY: run test lint bench chat models mutate clean lock lock-check deploy teardown
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,5 +69,14 @@ teardown:
 	aws cloudformation delete-stack --stack-name $(STACK)
 	aws cloudformation wait stack-delete-complete --stack-name $(STACK)
 
+# Mutation testing, outside CI (minutes per module): make mutate MODULES="skill/routine/plan.py"
+MODULES ?=
+$(VENV)/.mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	touch $(VENV)/.mutation
+
+mutate: $(VENV)/.mutation
+	$(BIN)/python tools/mutate.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
@@ -21,7 +22,14 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.slu.entityresolution.status_code import StatusCode
 
-from skill.alexa.runner import SESSION_KEY, Carried, session_attributes, turn_of
+from skill.alexa.runner import (
+    REQUEST_KEY,
+    SESSION_KEY,
+    Carried,
+    RunnerTurn,
+    session_attributes,
+    turn_of,
+)
 from skill.routine.engine import Coach, Question, Reply
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
@@ -29,6 +37,9 @@ from skill.routine.state import RunnerState
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 ASKED_KEY = "asked"
+SERVED_KEY = "served"  # a block has played in this session: a set needs no get-ready lead-in
+LAUNCH = "LaunchRequest"
+FALLBACK = "AMAZON.FallbackIntent"
 
 
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
@@ -40,6 +51,8 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         attributes[ASKED_KEY] = reply.asked
     else:
         attributes.pop(ASKED_KEY, None)
+    if reply.served:
+        attributes[SERVED_KEY] = True
     if reply.reprompt is None:
         builder.set_should_end_session(True)
     else:
@@ -64,195 +77,81 @@ def slot_value(handler_input: HandlerInput, name: str) -> tuple[str | None, str 
     return None, slot.value
 
 
-class CoachHandler(AbstractRequestHandler):
-    """A handler for some intents that calls the coach with the runner's state and the time."""
+@dataclass(frozen=True)
+class Ask:
+    """One request as the coach sees it: the time, the question the last reply asked, whether
+    this session has played a block yet, and the slots (resolved id, words said)."""
 
-    intents: ClassVar[tuple[str, ...]] = ()
+    now: float
+    asked: Question | None
+    fresh: bool
+    slots: dict[str, tuple[str | None, str | None]]
 
-    def __init__(self, coach: Coach, clock: Clock = time.time) -> None:
-        self.coach = coach
+    def slot(self, name: str) -> tuple[str | None, str | None]:
+        return self.slots.get(name, (None, None))
+
+
+Command = Callable[[Coach, RunnerState, Ask], Reply]
+
+
+def coach_for(coaches: Mapping[str, Coach], handler_input: HandlerInput) -> Coach:
+    """The coach speaking the request's language (English when there is no catalog for it)."""
+    request = handler_input.request_envelope.request
+    locale = getattr(request, "locale", None) or "en"
+    language = str(locale).split("-")[0].lower()
+    return coaches.get(language) or coaches["en"]
+
+
+class IntentHandler(AbstractRequestHandler):
+    """Every intent of the routing table: reads the request once and runs its command."""
+
+    def __init__(
+        self, coaches: Mapping[str, Coach], routes: Mapping[str, Command], clock: Clock = time.time
+    ) -> None:
+        self.coaches = coaches
+        self.routes = routes
         self.clock = clock
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
+    def command(self, handler_input: HandlerInput) -> Command | None:
         request = handler_input.request_envelope.request
-        return (
-            isinstance(request, IntentRequest)
-            and request.intent is not None
-            and request.intent.name in self.intents
-        )
+        if isinstance(request, IntentRequest):
+            name = request.intent.name if request.intent is not None else None
+            return self.routes.get(name or FALLBACK) or self.routes.get(FALLBACK)
+        if is_request_type("LaunchRequest")(handler_input):
+            return self.routes.get(LAUNCH)
+        return None
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return self.command(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        command = self.command(handler_input)
+        assert command is not None
         state = turn_of(handler_input).state
-        return respond(handler_input, self.act(handler_input, state, self.clock()))
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        raise NotImplementedError
-
-    def asked(self, handler_input: HandlerInput) -> Question | None:
-        value = session_attributes(handler_input).get(ASKED_KEY)
-        return value if value in ("resume", "start") else None
-
-
-class LaunchRequestHandler(CoachHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("LaunchRequest")(handler_input))
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.launch(state, now)
-
-
-class StartRoutineIntentHandler(CoachHandler):
-    intents = ("StartRoutineIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        routine, spoken = slot_value(handler_input, "routine")
-        if spoken and routine not in self.coach.catalog:
-            # No resolution from Alexa (or not one of ours): match the words ourselves.
-            routine = self.coach.catalog.find_routine(spoken)
-            if routine is None:
-                return self.coach.unknown_routine(state)
-        return self.coach.start(state, routine, now)
-
-
-class NextStepIntentHandler(CoachHandler):
-    intents = ("NextStepIntent", "AMAZON.NextIntent")
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.next(state, now, self.asked(handler_input))
-
-
-class RepsLeftIntentHandler(CoachHandler):
-    intents = ("RepsLeftIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.reps_left(state, now)
-
-
-class WhereAmIIntentHandler(CoachHandler):
-    intents = ("WhereAmIIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.where_am_i(state, now)
-
-
-class TimeLeftIntentHandler(CoachHandler):
-    intents = ("TimeLeftIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.time_left(state, now)
-
-
-class SkipExerciseIntentHandler(CoachHandler):
-    intents = ("SkipExerciseIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.skip_exercise(state, now)
-
-
-class GoToExerciseIntentHandler(CoachHandler):
-    intents = ("GoToExerciseIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        exercise, spoken = slot_value(handler_input, "exercise")
-        return self.coach.go_to(state, exercise, now, spoken=spoken)
-
-
-class SlowerIntentHandler(CoachHandler):
-    intents = ("SlowerIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.change_pace(state, faster=False, now=now)
-
-
-class FasterIntentHandler(CoachHandler):
-    intents = ("FasterIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.change_pace(state, faster=True, now=now)
-
-
-class ProgressReportIntentHandler(CoachHandler):
-    intents = ("ProgressReportIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.progress_report(state, now)
-
-
-class PreviousIntentHandler(CoachHandler):
-    intents = ("AMAZON.PreviousIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.previous(state, now)
-
-
-class RepeatIntentHandler(CoachHandler):
-    intents = ("AMAZON.RepeatIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.repeat(state, now)
-
-
-class StartOverIntentHandler(CoachHandler):
-    intents = ("AMAZON.StartOverIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.start_over(state, now)
-
-
-class PauseIntentHandler(CoachHandler):
-    intents = ("AMAZON.PauseIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.pause(state, now)
-
-
-class ResumeIntentHandler(CoachHandler):
-    intents = ("AMAZON.ResumeIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.resume(state, now, self.asked(handler_input))
-
-
-class YesIntentHandler(CoachHandler):
-    intents = ("AMAZON.YesIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.yes(state, self.asked(handler_input), now)
-
-
-class NoIntentHandler(CoachHandler):
-    intents = ("AMAZON.NoIntent",)
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.no(state, self.asked(handler_input), now)
-
-
-class HelpIntentHandler(CoachHandler):
-    intents = ("AMAZON.HelpIntent", "AMAZON.NavigateHomeIntent")
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.help(state, now)
-
-
-class CancelOrStopIntentHandler(CoachHandler):
-    intents = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.stop(state, now)
-
-
-class FallbackIntentHandler(CoachHandler):
-    """AMAZON.FallbackIntent, and any intent this skill does not know."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("IntentRequest")(handler_input))
-
-    def act(self, handler_input: HandlerInput, state: RunnerState, now: float) -> Reply:
-        return self.coach.help(state, now, sorry=True)
+        request = handler_input.request_envelope.request
+        slots: dict[str, tuple[str | None, str | None]] = {}
+        if isinstance(request, IntentRequest) and request.intent is not None:
+            for name in request.intent.slots or {}:
+                slots[name] = slot_value(handler_input, name)
+        attributes = session_attributes(handler_input)
+        asked = attributes.get(ASKED_KEY)
+        ask = Ask(
+            now=self.clock(),
+            asked=asked if isinstance(asked, str) and len(asked) <= 80 else None,
+            fresh=not attributes.get(SERVED_KEY),
+            slots=slots,
+        )
+        reply = command(coach_for(self.coaches, handler_input), state, ask)
+        return respond(handler_input, reply)
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):
-    """Says nothing; logs why the session ended. Progress is already saved each turn."""
+    """Says nothing; logs why the session ended. Progress is already saved each turn; a run
+    whose last work has played out is recorded as finished now."""
+
+    def __init__(self, coaches: Mapping[str, Coach] | None = None, clock: Clock = time.time):
+        self.coaches = coaches
+        self.clock = clock
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("SessionEndedRequest")(handler_input))
@@ -265,6 +164,10 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
                 getattr(request.reason, "value", request.reason),
                 getattr(request.error, "message", None),
             )
+        turn = handler_input.attributes_manager.request_attributes.get(REQUEST_KEY)
+        if self.coaches and isinstance(turn, RunnerTurn):
+            coach = coach_for(self.coaches, handler_input)
+            turn.state = coach.session_ended(turn.state, self.clock())
         response: Response = handler_input.response_builder.response
         return response
 

@@ -15,47 +15,86 @@ from ask_sdk_model.response_envelope import ResponseEnvelope
 
 from skill.alexa import handlers
 from skill.alexa.envelope import fast_request_envelope, fast_response_dict
+from skill.alexa.handlers import Ask, Command
 from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
 from skill.routine.catalog import Catalog
-from skill.routine.engine import Coach
+from skill.routine.engine import Coach, Reply
+from skill.routine.phrases import CATALOGS, phrases_for
+from skill.routine.state import RunnerState
 
-# Every custom and built-in intent the interaction models declare has a handler here.
-INTENT_HANDLERS: tuple[type[handlers.CoachHandler], ...] = (
-    handlers.StartRoutineIntentHandler,
-    handlers.NextStepIntentHandler,
-    handlers.RepsLeftIntentHandler,
-    handlers.WhereAmIIntentHandler,
-    handlers.TimeLeftIntentHandler,
-    handlers.SkipExerciseIntentHandler,
-    handlers.GoToExerciseIntentHandler,
-    handlers.SlowerIntentHandler,
-    handlers.FasterIntentHandler,
-    handlers.ProgressReportIntentHandler,
-    handlers.PreviousIntentHandler,
-    handlers.RepeatIntentHandler,
-    handlers.StartOverIntentHandler,
-    handlers.PauseIntentHandler,
-    handlers.ResumeIntentHandler,
-    handlers.YesIntentHandler,
-    handlers.NoIntentHandler,
-    handlers.HelpIntentHandler,
-    handlers.CancelOrStopIntentHandler,
-)
-HANDLED_INTENTS = frozenset(
-    {name for handler in INTENT_HANDLERS for name in handler.intents} | {"AMAZON.FallbackIntent"}
-)
+
+def _start(coach: Coach, state: RunnerState, ask: Ask) -> Reply:
+    routine, spoken = ask.slot("routine")
+    if spoken and routine not in coach.catalog:
+        # No resolution from Alexa (or not one of ours): match the words ourselves.
+        routine = coach.catalog.find_routine(spoken)
+        if routine is None:
+            return coach.unknown_routine(state)
+    return coach.start(state, routine, ask.now, fresh=ask.fresh)
+
+
+def _exercise(method: Callable[..., Reply]) -> Command:
+    def command(coach: Coach, state: RunnerState, ask: Ask) -> Reply:
+        exercise, spoken = ask.slot("exercise")
+        return method(coach, state, ask.now, exercise, spoken)
+
+    return command
+
+
+def _go_to(coach: Coach, state: RunnerState, ask: Ask) -> Reply:
+    exercise, spoken = ask.slot("exercise")
+    return coach.go_to(state, exercise, ask.now, spoken=spoken)
+
+
+def _equipment(coach: Coach, state: RunnerState, ask: Ask) -> Reply:
+    equipment, spoken = ask.slot("equipment")
+    return coach.missing_equipment(state, ask.now, equipment or (spoken or "").lower() or None)
+
+
+# The one routing table: intent name -> command. Every custom and built-in intent the
+# interaction models declare is here.
+ROUTES: dict[str, Command] = {
+    handlers.LAUNCH: lambda c, s, a: c.launch(s, a.now),
+    "StartRoutineIntent": _start,
+    "NextStepIntent": lambda c, s, a: c.next(s, a.now, a.asked, fresh=a.fresh),
+    "AMAZON.NextIntent": lambda c, s, a: c.next(s, a.now, a.asked, fresh=a.fresh),
+    "RepsLeftIntent": lambda c, s, a: c.reps_left(s, a.now),
+    "WhereAmIIntent": lambda c, s, a: c.where_am_i(s, a.now),
+    "TimeLeftIntent": lambda c, s, a: c.time_left(s, a.now),
+    "WhatsNextIntent": lambda c, s, a: c.whats_next(s, a.now),
+    "HoldTimeIntent": lambda c, s, a: c.hold_time(s, a.now),
+    "ExerciseInfoIntent": _exercise(Coach.exercise_info),
+    "MissingEquipmentIntent": _equipment,
+    "SkipExerciseIntent": _exercise(Coach.skip_exercise),
+    "GoToExerciseIntent": _go_to,
+    "SlowerIntent": lambda c, s, a: c.change_pace(s, faster=False, now=a.now),
+    "FasterIntent": lambda c, s, a: c.change_pace(s, faster=True, now=a.now),
+    "ProgressReportIntent": lambda c, s, a: c.progress_report(s, a.now),
+    "AMAZON.PreviousIntent": lambda c, s, a: c.previous(s, a.now),
+    "AMAZON.RepeatIntent": lambda c, s, a: c.repeat(s, a.now),
+    "AMAZON.StartOverIntent": lambda c, s, a: c.start_over(s, a.now),
+    "AMAZON.PauseIntent": lambda c, s, a: c.pause(s, a.now),
+    "AMAZON.ResumeIntent": lambda c, s, a: c.resume(s, a.now, a.asked, fresh=a.fresh),
+    "AMAZON.YesIntent": lambda c, s, a: c.yes(s, a.asked, a.now, fresh=a.fresh),
+    "AMAZON.NoIntent": lambda c, s, a: c.no(s, a.asked, a.now),
+    "AMAZON.HelpIntent": lambda c, s, a: c.help(s, a.now, asked=a.asked),
+    "AMAZON.NavigateHomeIntent": lambda c, s, a: c.help(s, a.now, asked=a.asked),
+    "AMAZON.CancelIntent": lambda c, s, a: c.stop(s, a.now),
+    "AMAZON.StopIntent": lambda c, s, a: c.stop(s, a.now),
+    # And any intent this skill does not know.
+    handlers.FALLBACK: lambda c, s, a: c.help(s, a.now, sorry=True, asked=a.asked),
+}
+HANDLED_INTENTS = frozenset(name for name in ROUTES if name != handlers.LAUNCH)
 
 
 def build_skill(
     store: Any, *, catalog: Catalog | None = None, clock: Callable[[], float] = time.time
 ) -> CustomSkill:
-    coach = Coach(catalog or Catalog.builtin())
+    catalog = catalog or Catalog.builtin()
+    coaches = {name: Coach(catalog, phrases_for(name)) for name in CATALOGS}
     builder = SkillBuilder()
-    builder.add_request_handler(handlers.LaunchRequestHandler(coach, clock))
-    for handler in INTENT_HANDLERS:
-        builder.add_request_handler(handler(coach, clock))
-    builder.add_request_handler(handlers.FallbackIntentHandler(coach, clock))
-    builder.add_request_handler(handlers.SessionEndedRequestHandler())
+    builder.add_request_handler(handlers.IntentHandler(coaches, ROUTES, clock))
+    builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
     builder.add_request_handler(handlers.UnsupportedRequestHandler())
     builder.add_exception_handler(handlers.CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadRunnerInterceptor(store))

@@ -11,11 +11,13 @@ import argparse
 import importlib
 import io
 import json
+import math
 import os
 import queue
 import shlex
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,14 @@ from skill.chat.errors import ChatError, TransportError
 from skill.chat.model import find_model_file, load_model
 from skill.chat.playback import Output, Player, Speaker
 from skill.chat.resolver import FALLBACK_INTENT, Resolver, Utterance
-from skill.chat.session import Conversation
+from skill.chat.session import (
+    DEFAULT_REACTION_SECONDS,
+    MIC_OPEN_SECONDS,
+    Conversation,
+    RealTimeline,
+    Timeline,
+    VirtualTimeline,
+)
 from skill.chat.speech import Line, display_lines, ssml_segments
 from skill.chat.transport import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -46,6 +55,8 @@ COMMANDS = (
     ("/state", "the progress stored for this profile"),
     ("/intent NAME slot=value ...", "send exactly this intent (slot values are resolved)"),
     ("/launch", 'open the skill, like "alexa, open foot coach"'),
+    ("/barge SECONDS PHRASE", "say PHRASE that many seconds into the last answer (barge-in)"),
+    ("/wait SECONDS", "stay silent that long, e.g. /wait 86400 for a day (virtual clock)"),
     ("/end", "end the session, like walking away from the Echo"),
     ("/quit", "end the session and leave (also Ctrl-D)"),
 )
@@ -66,30 +77,49 @@ class ChatOptions:
     model_path: Path | None = None
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     skill_id: str | None = None
+    rate: float = 1.0  # the simulated Echo's speaking rate against the skill's estimate
+    reaction: float = DEFAULT_REACTION_SECONDS  # from the end of a response to the next phrase
 
 
 StateReader = Callable[[], str]
+
+
+def load_record(store_url: str | None, user_id: str) -> tuple[str, Any]:
+    """The store's URL and the runner's record in it (ChatError when it cannot be read)."""
+    try:
+        storage: Any = importlib.import_module("skill.storage")
+        records: Any = importlib.import_module("skill.storage.records")
+        url = store_url or os.environ.get("FOOTCOACH_STORE") or storage.default_store_url()
+        store = storage.open_store(url)
+        try:
+            return str(url), store.load(records.runner_key(user_id))
+        finally:
+            close = getattr(store, "close", None)
+            if callable(close):
+                close()
+    except (ImportError, AttributeError) as error:
+        raise ChatError(f"the progress store is not available ({error})") from error
+    except ChatError:
+        raise
+    except Exception as error:  # any store failure is reported, never fatal
+        raise ChatError(f"cannot read the store: {type(error).__name__}: {error}") from error
+
+
+def last_turn_at(store_url: str | None, user_id: str) -> float:
+    """When this runner's last stored turn happened (0 when unknown)."""
+    try:
+        _, record = load_record(store_url, user_id)
+    except ChatError:
+        return 0.0
+    value = getattr(record, "turn_at", 0.0)
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def store_state_reader(store_url: str | None, user_id: str) -> StateReader:
     """/state in-process: read the runner's record straight from the store."""
 
     def read() -> str:
-        try:
-            storage: Any = importlib.import_module("skill.storage")
-            records: Any = importlib.import_module("skill.storage.records")
-            url = store_url or os.environ.get("FOOTCOACH_STORE") or storage.default_store_url()
-            store = storage.open_store(url)
-            try:
-                record = store.load(records.runner_key(user_id))
-            finally:
-                close = getattr(store, "close", None)
-                if callable(close):
-                    close()
-        except (ImportError, AttributeError) as error:
-            raise ChatError(f"the progress store is not available ({error})") from error
-        except Exception as error:  # any store failure is reported, never fatal
-            raise ChatError(f"cannot read the store: {type(error).__name__}: {error}") from error
+        url, record = load_record(store_url, user_id)
         if record is None or getattr(record, "version", None) == 0:
             return f"no progress stored yet for this profile in {url}"
         shown = {"store": str(url), "version": getattr(record, "version", None),
@@ -130,9 +160,12 @@ class Console:
 
     def __init__(self, *, resolver: Resolver, conversation: Conversation, player: Player,
                  errors: TextIO, interactive: bool, concurrent_input: bool,
-                 state_reader: StateReader, show_intents: bool = False) -> None:
+                 state_reader: StateReader, show_intents: bool = False,
+                 timeline: Timeline | None = None) -> None:
         self.resolver = resolver
         self.conversation = conversation
+        # Drives request timestamps: on a virtual clock every response is "played" at once.
+        self.timeline: Timeline = timeline or RealTimeline()
         self.player = player
         self.output = player.output
         self.errors = errors
@@ -177,6 +210,7 @@ class Console:
         response = self._exchange(utterance, one_shot=True)
         if response is None:
             return EXIT_FAILED
+        self.timeline.played(response.speech_ssml)
         lines = display_lines(ssml_segments(response.speech_ssml or ""))
         self.player.play(lines, "", threading.Event())
         return EXIT_OK
@@ -261,6 +295,7 @@ class Console:
             self.output.line(describe(utterance))
         response = self._exchange(utterance, one_shot=False)
         if response is not None:
+            self.timeline.played(response.speech_ssml)
             self.present(response.speech_ssml, COACH, response.end_session)
 
     def silence(self) -> None:
@@ -269,7 +304,9 @@ class Console:
         if not self.conversation.is_open:
             return
         self._silences += 1
+        self.timeline.idle(MIC_OPEN_SECONDS)
         if self._silences == 1 and response is not None and response.reprompt_ssml:
+            self.timeline.played(response.reprompt_ssml)
             self.present(response.reprompt_ssml, f"{COACH} (reprompt)", ended=False)
             return
         self._end_session("EXCEEDED_MAX_REPROMPTS")
@@ -319,6 +356,10 @@ class Console:
                 self.output.line("(session ended)")
             else:
                 self.output.line("(no session is open)")
+        elif name == "/barge":
+            self._barge(rest)
+        elif name == "/wait":
+            self._wait(rest)
         elif name == "/intent":
             utterance = self._intent_command(rest)
             if utterance is not None:
@@ -326,6 +367,40 @@ class Console:
         else:
             self.output.line(f"(unknown command {name}; /help lists them)")
         return True
+
+    def _barge(self, rest: str) -> None:
+        seconds_text, _, phrase = rest.strip().partition(" ")
+        seconds = _float_or_none(seconds_text)
+        if seconds is None or seconds < 0 or not phrase.strip():
+            self.output.line("(usage: /barge SECONDS PHRASE, e.g. /barge 30 what's left)")
+            return
+        utterance = self.resolver.resolve(phrase)
+        if utterance.kind == "nothing":
+            self.output.line("(nothing to say)")
+            return
+        if not isinstance(self.timeline, VirtualTimeline):
+            self.output.line("(/barge moves the virtual clock; in real time, type while it plays)")
+        elif self.timeline.barge_in(seconds):
+            self.output.line(f"(interrupted {seconds:g} s into the answer)")
+        else:
+            self.output.line("(the answer had ended by then)")
+        self.send(utterance)
+
+    def _wait(self, rest: str) -> None:
+        seconds = _float_or_none(rest.strip())
+        timeline = self.timeline
+        if seconds is None or seconds < 0:
+            self.output.line("(usage: /wait SECONDS, e.g. /wait 86400 for a day)")
+            return
+        if not isinstance(timeline, VirtualTimeline):
+            self.output.line("(/wait moves the virtual clock; in real time, just wait)")
+            return
+        target = timeline.free_at + seconds
+        # An open session runs out as Alexa's would: the reprompt, then the session closes.
+        while self.conversation.is_open and timeline.free_at + MIC_OPEN_SECONDS <= target:
+            self.silence()
+        timeline.now = max(timeline.now, target)
+        self.output.line(f"(waited {seconds:g} s)")
 
     def _intent_command(self, rest: str) -> Utterance | None:
         try:
@@ -373,6 +448,7 @@ class Console:
     def _exchange(self, utterance: Utterance, one_shot: bool) -> SkillResponse | None:
         conversation = self.conversation
         self._silences = 0
+        self.timeline.respond()
         try:
             if utterance.kind == "launch":
                 self._end_session("USER_INITIATED")
@@ -389,6 +465,8 @@ class Console:
     def _end_session(self, reason: str) -> bool:
         if not self.conversation.is_open:
             return False
+        if reason == "USER_INITIATED":
+            self.timeline.respond()  # the runner leaves after the answer has played
         try:
             self.conversation.end(reason)
         except TransportError as error:
@@ -435,7 +513,17 @@ def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
                         help="in-process store URL (default: FOOTCOACH_STORE, else the "
                         "user data directory)")
     parser.add_argument("--realtime", action="store_true",
-                        help="wait out every pause, with a countdown; type to interrupt")
+                        help="wait out every pause, with a countdown; type to interrupt "
+                        "(default: no waiting; the in-process skill's clock moves on as if "
+                        "each response had played, then you answered)")
+    parser.add_argument("--rate", type=_rate, default=1.0, metavar="FACTOR",
+                        help="the simulated Echo's speaking rate against the skill's own "
+                        "estimate, e.g. 0.8 (slower) or 1.25 (faster); pauses are exact "
+                        "(default %(default)s)")
+    parser.add_argument("--reaction", type=_seconds, default=DEFAULT_REACTION_SECONDS,
+                        metavar="SECONDS",
+                        help="seconds from the end of a response to your next phrase, on the "
+                        "virtual clock (default %(default)s)")
     parser.add_argument("--speak", action="store_true",
                         help="also speak through espeak-ng when it is installed")
     parser.add_argument("--say", metavar="PHRASE",
@@ -455,12 +543,40 @@ def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
                         f"FOOTCOACH_SKILL_ID, else {DEFAULT_APPLICATION_ID})")
 
 
+def _float_or_none(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.25 <= value <= 4.0:
+        raise argparse.ArgumentTypeError("the rate is a factor between 0.25 and 4, e.g. 0.8")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("seconds between 0 and 3600")
+    return value
+
+
 def options_from_args(args: argparse.Namespace) -> ChatOptions:
     return ChatOptions(
         locale=args.locale, url=args.url, profile=args.profile, realtime=args.realtime,
         speak=args.speak, say=args.say, store_url=args.store_url, launch=args.launch,
         show_intents=args.show_intents, debug=args.debug, model_path=args.model_path,
-        timeout=args.timeout, skill_id=args.skill_id,
+        timeout=args.timeout, skill_id=args.skill_id, rate=args.rate, reaction=args.reaction,
     )
 
 
@@ -498,18 +614,22 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
     stderr = stderr or sys.stderr
     if interactive is None:
         interactive = options.say is None and _is_tty(stdin)
-    try:
-        model_path = options.model_path or find_model_file(options.locale)
-        resolver = Resolver(load_model(model_path, options.locale))
-        transport: Transport = (HttpTransport(options.url, options.timeout) if options.url
-                                else in_process_transport(options.store_url))
-    except ChatError as error:
-        stderr.write(f"footcoach chat: {error}\n")
-        return EXIT_USAGE
     application_id = (options.skill_id or os.environ.get("FOOTCOACH_SKILL_ID")
                       or DEFAULT_APPLICATION_ID)
     identity = identity_for_profile(options.profile, application_id)
-    conversation = Conversation(identity, options.locale, transport,
+    try:
+        model_path = options.model_path or find_model_file(options.locale)
+        resolver = Resolver(load_model(model_path, options.locale))
+        timeline = console_timeline(options, identity.user_id)
+        transport: Transport = (
+            HttpTransport(options.url, options.timeout) if options.url
+            else in_process_transport(options.store_url,
+                                      timeline if isinstance(timeline, VirtualTimeline)
+                                      else None))
+    except (ChatError, ValueError) as error:
+        stderr.write(f"footcoach chat: {error}\n")
+        return EXIT_USAGE
+    conversation = Conversation(identity, options.locale, transport, clock=timeline,
                                 on_exchange=_debug_printer(stderr) if options.debug else None)
     speaker = None
     if options.speak:
@@ -518,7 +638,7 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
             stderr.write("footcoach chat: --speak needs espeak-ng, which is not installed; "
                          "continuing without speech (apt-get install espeak-ng)\n")
     player = Player(Output(stdout), realtime=options.realtime, countdown=_is_tty(stdout),
-                    speaker=speaker)
+                    speaker=speaker, rate=options.rate)
     if isinstance(transport, InProcessTransport):
         state_reader = store_state_reader(transport.store_url or options.store_url,
                                           identity.user_id)
@@ -528,7 +648,8 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
         concurrent_input = interactive and player.takes_time
     console = Console(resolver=resolver, conversation=conversation, player=player,
                       errors=stderr, interactive=interactive, concurrent_input=concurrent_input,
-                      state_reader=state_reader, show_intents=options.show_intents)
+                      state_reader=state_reader, show_intents=options.show_intents,
+                      timeline=timeline)
     if options.say is not None:
         return console.say_once(options.say)
     if interactive:
@@ -536,8 +657,27 @@ def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO |
                      f"{options.profile!r}, {options.locale} phrases from {model_path}.\n"
                      "Say it as you would to an Echo. /help lists phrases and commands; "
                      "/quit leaves.\n")
+        if isinstance(timeline, VirtualTimeline):
+            stdout.write(f"(Virtual clock: each answer counts as played at {options.rate:g}x the "
+                         f"skill's speech estimate, and you answer {options.reaction:g} s "
+                         "later. --realtime waits for real.)\n")
+        elif options.url and not options.realtime:
+            stdout.write("(The service keeps its own clock: answers go at once, as if you "
+                         "interrupted each response. Use --realtime to let its time pass.)\n")
     launch = interactive if options.launch is None else options.launch
     return console.run(stdin, launch)
+
+
+def console_timeline(options: ChatOptions, user_id: str) -> Timeline:
+    """Real time with --realtime, or against --url (the service reads its own clock and checks
+    request timestamps against it); otherwise a virtual clock for the in-process skill. It
+    starts at the real time, or just after this profile's last stored turn if that is later (a
+    virtual clock runs ahead of the real one; going back would make the store's turns newer
+    than the ones this chat makes)."""
+    if options.realtime or options.url:
+        return RealTimeline(options.rate)
+    start = max(time.time(), last_turn_at(options.store_url, user_id) + 1.0)
+    return VirtualTimeline(start, rate=options.rate, reaction=options.reaction)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from skill.chat.speech import Line, pause_line
 
 CLEAR_LINE = "\r\x1b[K"
 
+
 class Output:
     """Thread-safe writes to the console's stdout."""
 
@@ -83,9 +84,10 @@ class Player:
     """Prints a block of speech and, in real time or with a voice, plays it."""
 
     def __init__(self, output: Output, realtime: bool, countdown: bool,
-                 speaker: Speaker | None = None) -> None:
+                 speaker: Speaker | None = None, rate: float = 1.0) -> None:
         self.output = output
         self.realtime = realtime
+        self.rate = rate  # speech takes the skill's estimate over this; pauses are exact
         self.countdown = countdown
         self.speaker = speaker
 
@@ -115,7 +117,7 @@ class Player:
                 if self.speaker is not None:
                     finished = self.speaker.say(line.text, stop)
                 else:
-                    finished = not stop.wait(line.speaking)
+                    finished = not stop.wait(line.speaking / self.rate)
                 finished = finished and not stop.wait(line.seconds)
             if not finished:
                 return False

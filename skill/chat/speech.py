@@ -8,6 +8,7 @@ except that a prosody rate stretches the time the words take, as the skill's own
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -31,8 +32,6 @@ VISIBLE_PAUSE_SECONDS = 1.0
 class Speech:
     text: str
     seconds: float  # estimated time to say it
-
-
 
 
 @dataclass(frozen=True)
@@ -191,3 +190,50 @@ def ssml_to_text(ssml: str) -> str:
 def spoken_text(segments: list[Segment]) -> str:
     """Only the words, for a speech synthesiser."""
     return " ".join(segment.text for segment in segments if isinstance(segment, Speech))
+
+
+# -- playback on a device whose voice is faster or slower than the skill's estimate ----------
+
+
+def check_rate(rate: float) -> None:
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError(f"speaking rate must be a positive factor, not {rate!r}")
+
+
+def segment_seconds(segment: Segment, rate: float = 1.0) -> float:
+    """Playback time of one segment: words take their estimate over ``rate``; pauses are exact."""
+    if isinstance(segment, Pause):
+        return segment.seconds
+    return segment.seconds / rate
+
+
+def playback_seconds(ssml: str, rate: float = 1.0) -> float:
+    """How long ``ssml`` plays on a device speaking ``rate`` times as fast as the skill's
+    estimate (prosody included): the words over ``rate``, the breaks exactly."""
+    check_rate(rate)
+    return sum(segment_seconds(segment, rate) for segment in ssml_segments(ssml))
+
+
+def heard_until(ssml: str, seconds: float, rate: float = 1.0) -> str:
+    """The words a listener has heard in full ``seconds`` into the playback of ``ssml``.
+
+    Words are spread evenly over their run's playback time; a word cut off is not heard.
+    """
+    check_rate(rate)
+    heard: list[str] = []
+    elapsed = 0.0
+    for segment in ssml_segments(ssml):
+        length = segment_seconds(segment, rate)
+        if isinstance(segment, Speech):
+            words = segment.text.split()
+            if seconds >= elapsed + length:
+                heard.extend(words)
+            else:
+                fraction = max(0.0, seconds - elapsed) / length if length else 1.0
+                # The small tolerance keeps a word that ends exactly at ``seconds`` heard.
+                heard.extend(words[: math.floor(len(words) * fraction + 1e-9)])
+                break
+        elif seconds < elapsed + length:
+            break
+        elapsed += length
+    return " ".join(heard)

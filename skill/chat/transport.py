@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from skill.chat.errors import ChatError, TransportError
@@ -93,11 +95,17 @@ class InProcessTransport:
         return _decode(answer.status_code, answer.get_data())
 
 
-def in_process_transport(store_url: str | None = None) -> InProcessTransport:
-    """`create_app({"VERIFY_SIGNATURES": False})`: the store comes from FOOTCOACH_STORE."""
+def in_process_transport(store_url: str | None = None,
+                         clock: Callable[[], float] | None = None) -> InProcessTransport:
+    """`create_app({"VERIFY_SIGNATURES": False})`: the store comes from FOOTCOACH_STORE.
+
+    With ``clock`` (seconds since the epoch) the skill's "now" is that clock, and so is the
+    request verifier's, which checks each request's timestamp against it.
+    """
     try:
         # Imported on demand: `--url` must work where the app's dependencies are absent.
         create_app = importlib.import_module("skill.app").create_app
+        verifier_class = importlib.import_module("skill.web.verification").RequestVerifier
     except (ImportError, AttributeError) as error:
         raise ChatError(f"the skill app is not available ({error}); try --url") from error
     if not logging.getLogger().handlers:
@@ -107,4 +115,10 @@ def in_process_transport(store_url: str | None = None) -> InProcessTransport:
     config: dict[str, Any] = {"VERIFY_SIGNATURES": False}
     if store_url:
         config["STORE_URL"] = store_url
+    if clock is not None:
+        config["CLOCK"] = clock
+        config["VERIFIER"] = verifier_class(
+            skill_id=os.environ.get("FOOTCOACH_SKILL_ID") or None, verify_signatures=False,
+            clock=lambda: datetime.fromtimestamp(clock(), UTC),
+        )
     return InProcessTransport(create_app(config))

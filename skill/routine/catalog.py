@@ -74,6 +74,15 @@ class Exercise:
     rest_s: Quantity | None = None
     # "timed" style
     duration_s: Quantity | None = None
+    # What the lead-in says before a set starts cold ("Get onto your step."), and the seconds
+    # of silence it leaves to get there.
+    get_ready: str | None = None
+    get_ready_s: Quantity | None = None
+    # Equipment id ("marble", "step", "band") -> what to do without it.
+    alternatives: tuple[tuple[str, str], ...] = ()
+
+    def alternative(self, equipment: str) -> str | None:
+        return dict(self.alternatives).get(equipment)
 
     @property
     def rep_count(self) -> int:
@@ -122,7 +131,9 @@ QUANTITY_FIELDS = (
     "rest_s",
     "rest_between_sets_s",
     "duration_s",
+    "get_ready_s",
 )
+EQUIPMENT_IDS = ("marble", "step", "band")
 REQUIRED_BY_STYLE: Mapping[Style, tuple[str, ...]] = {
     "reps": ("reps", "hold_s", "move_s", "release_s", "rest_s"),
     "timed": ("duration_s",),
@@ -137,6 +148,7 @@ MAX_VALUE: Mapping[str, float] = {
     "rest_s": 120,
     "rest_between_sets_s": 180,
     "duration_s": 180,
+    "get_ready_s": 15,
 }
 MIN_VALUE: Mapping[str, float] = {"reps": 1, "sets": 1, "duration_s": 5}
 
@@ -262,7 +274,26 @@ def _parse_exercise(source: str, data: Any, path: str) -> Exercise:
         release_s=quantities["release_s"],
         rest_s=quantities["rest_s"],
         duration_s=quantities["duration_s"],
+        get_ready=reader.text("get_ready", optional=True),
+        get_ready_s=quantities["get_ready_s"],
+        alternatives=_alternatives(reader),
     )
+
+
+def _alternatives(reader: _Reader) -> tuple[tuple[str, str], ...]:
+    raw = reader.data.get("alternatives")
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise reader.fail("alternatives", "must be an object of equipment id -> text")
+    pairs = []
+    for key, text in raw.items():
+        if key not in EQUIPMENT_IDS:
+            raise reader.fail(f"alternatives.{key}", f"must be one of {list(EQUIPMENT_IDS)}")
+        if not isinstance(text, str) or not text.strip():
+            raise reader.fail(f"alternatives.{key}", "must be a non-empty string")
+        pairs.append((key, text.strip()))
+    return tuple(pairs)
 
 
 def parse_routine(data: Any, source: str) -> Routine:

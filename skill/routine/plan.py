@@ -1,74 +1,31 @@
 """A routine compiled into a timeline: blocks (what one response speaks) made of cues.
 
 Block boundaries never depend on the pace (they are chosen with the slowest pace's durations),
-so a stored block index means the same place whatever pace the runner switches to.
+so a stored block index means the same place whatever pace the runner switches to. Every word
+comes from the phrase catalog (:mod:`skill.routine.phrases`) or the routine data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from skill.routine.catalog import Exercise, Routine, Side
 from skill.routine.cues import Cue, Position
+from skill.routine.phrases import ENGLISH_PHRASES, Phrases
 from skill.routine.speech import MAX_AUDIO_SECONDS, MAX_SSML_CHARS, body_ssml, wrap
 
 BlockKind = Literal["intro", "work", "done"]
-# Headroom left in every block for what the engine adds around it (a lead-in sentence, the
+# Headroom left in every block for what the engine adds around it (a lead-in, an answer, the
 # prosody wrapper): blocks are planned against these, not Alexa's hard limits.
-BLOCK_AUDIO_BUDGET = MAX_AUDIO_SECONDS - 12.0
-BLOCK_SSML_BUDGET = MAX_SSML_CHARS - 1_000
-COUNTDOWN = ("Three.", "Two.", "One.")
+BLOCK_AUDIO_BUDGET = MAX_AUDIO_SECONDS - 25.0
+BLOCK_SSML_BUDGET = MAX_SSML_CHARS - 1_500
+COUNTDOWN_KEYS = ("countdown.3", "countdown.2", "countdown.1")
 COUNTDOWN_MIN_HOLD = 5.0
 HALFWAY_MIN_SECONDS = 20.0
-NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
-ORDINAL_WORDS = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-]
 
 
 @dataclass(frozen=True)
@@ -88,16 +45,16 @@ PACE_ORDER = ("slow", "normal", "fast")
 DEFAULT_PACE = "normal"
 
 
-def number_word(n: int) -> str:
-    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+@dataclass(frozen=True)
+class Unit:
+    """One rep (or round) of a work block, as cue indices: it starts at ``start``, its work is
+    over once the cue before ``done`` has played (the rest after it is not work), and the next
+    unit starts at ``end``."""
 
-
-def ordinal_word(n: int) -> str:
-    return ORDINAL_WORDS[n] if 0 <= n < len(ORDINAL_WORDS) else f"number {n}"
-
-
-def side_name(side: Side | None) -> str:
-    return {"right": "right foot", "left": "left foot"}.get(side or "", "both feet")
+    start: int
+    done: int
+    end: int
+    release: str  # the words that end its work ("And relax."): said to close a cut-short rep
 
 
 @dataclass(frozen=True)
@@ -107,33 +64,72 @@ class Block:
     exercise: int
     cues: tuple[Cue, ...]
     reprompt: str
+    units: tuple[Unit, ...] = ()
+    # Before cue i: seconds of estimated speech and of exact silence (len(cues) + 1 entries).
+    speech_before: tuple[float, ...] = ()
+    silence_before: tuple[float, ...] = ()
+    _starts: dict[float, tuple[float, ...]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     def seconds(self, from_cue: int = 0) -> float:
         return round(sum(cue.seconds for cue in self.cues[from_cue:]), 3)
 
     def resume_points(self) -> list[int]:
-        return [i for i, cue in enumerate(self.cues) if cue.resume_here]
-
-    def cue_at(self, elapsed: float, from_cue: int = 0) -> int:
-        """The cue playing ``elapsed`` seconds after the block was served from ``from_cue``."""
-        clock = 0.0
-        for index in range(from_cue, len(self.cues)):
-            clock += self.cues[index].seconds
-            if elapsed < clock:
-                return index
-        return len(self.cues) - 1
-
-    def resume_point_before(self, cue_index: int) -> int:
-        """The start of the rep (or round) that ``cue_index`` belongs to."""
-        points = [i for i in self.resume_points() if i <= cue_index]
-        return points[-1] if points else 0
+        return [unit.start for unit in self.units]
 
     @property
-    def first_work_position(self) -> Position:
-        for cue in self.cues:
-            if cue.position.phase in ("work", "hold"):
-                return cue.position
-        return self.cues[0].position
+    def work_end(self) -> int:
+        """The cue index after the block's last work: past it, the block's work is all done."""
+        return self.units[-1].done if self.units else len(self.cues)
+
+    def unit_at(self, cue: float) -> int:
+        """The index of the unit a (fractional) cue position belongs to; -1 before the first."""
+        found = -1
+        for number, unit in enumerate(self.units):
+            if unit.start <= cue:
+                found = number
+            else:
+                break
+        return found
+
+    def played(self, from_cue: int, seconds: float, rate: float) -> float:
+        """Where a device playing this block from ``from_cue`` is after ``seconds``, when its
+        speech runs at ``rate`` times the estimate (silences are exact): a fractional cue
+        index, ``len(cues)`` once it has all played."""
+        if seconds <= 0:
+            return float(from_cue)
+        starts = self.starts(rate)
+        moment = starts[from_cue] + seconds
+        index = bisect_right(starts, moment, from_cue) - 1
+        if index >= len(self.cues):
+            return float(len(self.cues))
+        length = starts[index + 1] - starts[index]
+        return index + (moment - starts[index]) / length
+
+    def starts(self, rate: float) -> tuple[float, ...]:
+        """When each cue (and, last, the block's end) starts on a device speaking at ``rate``."""
+        cached = self._starts.get(rate)
+        if cached is None:
+            cached = self._starts[rate] = tuple(
+                silence + speech / rate
+                for silence, speech in zip(self.silence_before, self.speech_before, strict=True)
+            )
+        return cached
+
+    def time_between(self, start: float, stop: int, rate: float = 1.0) -> float:
+        """Seconds of playback from (fractional) cue ``start`` to the start of cue ``stop``."""
+        whole = int(start)
+        speech = self.speech_before[stop] - self.speech_before[whole]
+        silence = self.silence_before[stop] - self.silence_before[whole]
+        if whole < len(self.cues):
+            cue = self.cues[whole]
+            part = (start - whole) * cue.seconds
+            if cue.kind == "speech":
+                speech -= part
+            else:
+                silence -= part
+        return max(0.0, silence + speech / rate)
 
 
 @dataclass(frozen=True)
@@ -170,13 +166,17 @@ class Plan:
         rest = sum(block.seconds() for block in self.blocks[block_index + 1 :])
         return round(self.blocks[block_index].seconds(from_cue) + rest, 3)
 
+    def exercise_work(self, exercise_index: int) -> list[Block]:
+        return [b for b in self.blocks if b.exercise == exercise_index and b.kind == "work"]
+
 
 class _Builder:
-    """Writes the cues of one routine at one pace."""
+    """Writes the cues of one routine at one pace, in one language."""
 
-    def __init__(self, routine: Routine, pace: Pace) -> None:
+    def __init__(self, routine: Routine, pace: Pace, phrases: Phrases) -> None:
         self.routine = routine
         self.pace = pace
+        self.say_ = phrases
 
     def say(self, text: str, position: Position, *, resume_here: bool = False) -> Cue:
         return Cue.say(text, position, self.pace.speech_rate, resume_here=resume_here)
@@ -186,43 +186,53 @@ class _Builder:
 
     # -- intro --------------------------------------------------------------------------
     def intro(self, index: int) -> list[Cue]:
+        p = self.say_
         exercise = self.routine.exercises[index]
         position = Position(index, exercise.sides[0], 1, 0, "intro")
         count = len(self.routine.exercises)
         lines = []
         if index == 0:
-            lines.append(f"Let's start your {self.routine.name}: {count} exercises.")
-        lines.append(f"Exercise {index + 1} of {count}: {exercise.name}. {exercise.purpose}")
-        lines.extend(exercise.instructions)
+            lines.append(p("intro.routine", routine=self.routine.name, count=p.number(count)))
+        lines.append(
+            p(
+                "intro.exercise",
+                number=p.number(index + 1),
+                count=p.number(count),
+                name=exercise.name,
+                purpose=exercise.purpose,
+            )
+        )
+        lines.extend(p.text(line) for line in exercise.instructions)
         if exercise.equipment:
-            lines.append(exercise.equipment)
-        lines.append(dose_sentence(exercise))
-        cues = [self.say(line, position) for line in lines]
-        cues.append(self.say(ready_question(exercise), position))
-        return cues
+            lines.append(p.text(exercise.equipment))
+        lines.append(dose_sentence(exercise, p))
+        lines.append(p("intro.ready", name=exercise.name))
+        return [self.say(line, position) for line in lines]
 
     # -- work -----------------------------------------------------------------------------
     def rep(self, exercise: Exercise, side: Side, set_number: int, rep: int) -> list[Cue]:
-        assert exercise.hold_s and exercise.move_s and exercise.release_s and exercise.rest_s
+        assert exercise.hold_s and exercise.release_s and exercise.rest_s
+        p = self.say_
         total = exercise.rep_count
         work = Position(self.routine.exercise_index(exercise.id), side, set_number, rep, "work")
         hold = Position(work.exercise, side, set_number, rep, "hold")
         rest = Position(work.exercise, side, set_number, rep, "rest")
         if rep == 1:
-            opening = exercise.cue
+            opening = p.text(exercise.cue)
             if set_number == 1 and side != "both":
-                opening = f"{side_name(side).capitalize()}. {opening}"
+                opening = p("rep.first_side", side=p.side(side).capitalize(), cue=opening)
             elif set_number > 1:
-                opening = f"Set {number_word(set_number)}. {opening}"
+                opening = p("rep.first_set", set=p.number(set_number), cue=opening)
         elif rep == total:
-            opening = f"Last one. {exercise.short_cue}"
+            opening = p("rep.last", cue=exercise.short_cue)
         elif total >= 6 and rep == total // 2 + 1:
-            opening = f"Halfway there. {ordinal_word(rep).capitalize()} one. {exercise.short_cue}"
+            opening = p("rep.halfway", ordinal=p.ordinal(rep).capitalize(), cue=exercise.short_cue)
         else:
-            opening = f"{ordinal_word(rep).capitalize()} one. {exercise.short_cue}"
-        cues = [self.say(opening, work, resume_here=True), Cue.pause(exercise.move_s.value, work)]
+            opening = p("rep.nth", ordinal=p.ordinal(rep).capitalize(), cue=exercise.short_cue)
+        # The hold is timed from "hold" to the release: the countdown is inside it.
+        cues = [self.say(opening, work, resume_here=True)]
         cues.extend(self.silence_with_countdown(exercise.hold_s.value, hold))
-        cues.append(self.say(exercise.release_cue, work))
+        cues.append(self.say(p.text(exercise.release_cue), work))
         cues.append(Cue.pause(exercise.release_s.value, work))
         if rep < total:
             cues.append(self.rest(exercise.rest_s.value, rest))
@@ -230,48 +240,53 @@ class _Builder:
 
     def round(self, exercise: Exercise, set_number: int) -> list[Cue]:
         assert exercise.duration_s
+        p = self.say_
         index = self.routine.exercise_index(exercise.id)
         side = exercise.sides[0]
         work = Position(index, side, set_number, 0, "work")
-        opening = exercise.cue if set_number == 1 else exercise.short_cue
+        opening = p.text(exercise.cue if set_number == 1 else exercise.short_cue)
         if exercise.set_count > 1:
-            opening = f"Round {number_word(set_number)} of {number_word(exercise.set_count)}. " + (
-                opening
+            opening = p(
+                "round.numbered",
+                n=p.number(set_number),
+                count=p.number(exercise.set_count),
+                cue=opening,
             )
-        first = self.say(opening, work, resume_here=True)
-        cues = [first]
-        remaining = exercise.duration_s.value - first.seconds
-        if exercise.duration_s.value >= HALFWAY_MIN_SECONDS:
-            halfway = exercise.duration_s.value / 2 - first.seconds
-            cues.append(Cue.pause(halfway, work))
-            said = self.say("Halfway.", work)
-            cues.append(said)
+        cues = [self.say(opening, work, resume_here=True)]
+        # The walk is timed from the end of the opening to "stop".
+        remaining = exercise.duration_s.value
+        if remaining >= HALFWAY_MIN_SECONDS:
+            halfway = remaining / 2
+            said = self.say(p("round.halfway"), work)
+            cues += [Cue.pause(halfway, work), said]
             remaining -= halfway + said.seconds
         cues.extend(self.silence_with_countdown(remaining, work))
         last_round = set_number == exercise.set_count
-        cues.append(self.say("Stop." if last_round else exercise.release_cue, work))
+        cues.append(self.say(p("round.stop") if last_round else p.text(exercise.release_cue), work))
         if not last_round and exercise.rest_between_sets_s.value > 0:
             rest = Position(index, side, set_number, 0, "rest")
             seconds = exercise.rest_between_sets_s.value * self.pace.rest_factor
-            upcoming = f"round {number_word(set_number + 1)}"
-            cues.append(self.say(f"Rest for {round(seconds)} seconds. Next: {upcoming}.", rest))
+            line = p("rest.round", seconds=round(seconds), next=p.number(set_number + 1))
+            cues.append(self.say(line, rest))
             cues.append(Cue.pause(seconds, rest))
         return cues
 
     def silence_with_countdown(self, seconds: float, position: Position) -> list[Cue]:
         if seconds < COUNTDOWN_MIN_HOLD:
             return [Cue.pause(seconds, position)]
-        counts = [Cue.say(word, position) for word in COUNTDOWN]
-        gaps = [max(0.0, 1.0 - count.seconds) for count in counts]
-        cues = [Cue.pause(seconds - len(COUNTDOWN), position)]
-        for count, gap in zip(counts, gaps, strict=True):
+        counts = [Cue.say(self.say_(key), position) for key in COUNTDOWN_KEYS]
+        cues = [Cue.pause(seconds - len(counts), position)]
+        for count in counts:
+            # Each count takes one second (its words, then silence), whatever the pace.
             cues.append(count)
+            gap = max(0.0, 1.0 - count.seconds)
             if gap:
                 cues.append(Cue.pause(gap, position))
         return cues
 
     def units(self, index: int) -> list[list[list[Cue]]]:
         """The work of one exercise: per side-and-set group, its reps or rounds (units)."""
+        p = self.say_
         exercise = self.routine.exercises[index]
         groups: list[list[list[Cue]]] = []
         if exercise.style == "timed":
@@ -286,71 +301,63 @@ class _Builder:
                 if set_number < exercise.set_count and exercise.rest_between_sets_s.value > 0:
                     rest = Position(index, side, set_number, exercise.rep_count, "rest")
                     seconds = exercise.rest_between_sets_s.value * self.pace.rest_factor
-                    rest_line = (
-                        f"Rest for {round(seconds)} seconds. "
-                        f"Next: set {number_word(set_number + 1)}, {side_name(side)}."
+                    line = p(
+                        "rest.set",
+                        seconds=round(seconds),
+                        next=p.number(set_number + 1),
+                        side=p.side(side),
                     )
-                    group[-1].append(self.say(rest_line, rest))
+                    group[-1].append(self.say(line, rest))
                     group[-1].append(Cue.pause(seconds, rest))
                 groups.append(group)
         return groups
 
-    def closing(self, index: int, side: Side | None, group_done: bool, last_group: bool) -> str:
+    def closing(
+        self, index: int, side: Side | None, group_done: bool, last_group: bool, upcoming: int
+    ) -> str:
+        """The block's last words; ``upcoming`` is the next rep or round of a split set."""
+        p = self.say_
         exercise = self.routine.exercises[index]
         if not group_done:
-            return "Take a breath. Say next to keep going."
+            if exercise.style == "timed":
+                return p("closing.split.round", round=p.number(upcoming))
+            return p("closing.split.rep", rep=p.number(upcoming))
         if not last_group:
             sides = list(exercise.sides)
             following = sides[sides.index(side) + 1] if side in sides[:-1] else None
             if following:
-                return (
-                    f"That's your {side_name(side)}. Switch to your {side_name(following)}, "
-                    "and say next when you're ready."
-                )
-            return "Good. Say next when you're ready for the next set."
+                return p("closing.side", side=p.side(side), following=p.side(following))
+            return p("closing.set", set=p.number(upcoming))
         if index + 1 < len(self.routine.exercises):
-            upcoming = self.routine.exercises[index + 1]
-            return (
-                f"That's the {exercise.name} done. Next up: {upcoming.name}. "
-                "Say next when you're ready."
+            return p(
+                "closing.exercise",
+                name=exercise.name,
+                upcoming=self.routine.exercises[index + 1].name,
             )
-        return (
-            f"That's the {exercise.name} done, and that was the last exercise. Say done to finish."
-        )
+        return p("closing.last", name=exercise.name)
 
     def done(self) -> list[Cue]:
         position = Position(len(self.routine.exercises) - 1, None, 0, 0, "done")
-        return [self.say(f"That's your whole {self.routine.name}. Great work!", position)]
+        return [self.say(self.say_("done.routine", routine=self.routine.name), position)]
 
 
-def dose_sentence(exercise: Exercise) -> str:
+def dose_sentence(exercise: Exercise, p: Phrases) -> str:
     if exercise.style == "timed":
         assert exercise.duration_s
         rounds = exercise.set_count
-        minutes = duration_words(exercise.duration_s.value)
-        times = "once" if rounds == 1 else f"{number_word(rounds)} times"
-        return (
-            f"We'll walk for {minutes}, {times}, with a rest in between."
-            if rounds > 1
-            else (f"We'll walk for {minutes}.")
-        )
+        duration = p.duration(exercise.duration_s.value)
+        if rounds > 1:
+            return p("dose.timed.rounds", duration=duration, times=p.number(rounds))
+        return p("dose.timed.once", duration=duration)
     assert exercise.hold_s
     reps = exercise.rep_count
-    each = " on each foot" if len(exercise.sides) > 1 else ""
-    times = "once" if reps == 1 else ("twice" if reps == 2 else f"{reps} times")
-    return f"We'll do it {times}{each}, holding for {duration_words(exercise.hold_s.value)}."
-
-
-def duration_words(seconds: float) -> str:
-    if seconds == 60:
-        return "a minute"
-    if seconds > 60 and seconds % 60 == 0:
-        return f"{int(seconds // 60)} minutes"
-    return f"{round(seconds)} second{'s' if round(seconds) != 1 else ''}"
-
-
-def ready_question(exercise: Exercise) -> str:
-    return f"Say ready when you're in position for the {exercise.name}."
+    each = p("dose.each_foot") if len(exercise.sides) > 1 else ""
+    hold = p.duration(exercise.hold_s.value)
+    if reps == 1:
+        return p("dose.reps.once", each=each, hold=hold)
+    if reps == 2:
+        return p("dose.reps.twice", each=each, hold=hold)
+    return p("dose.reps.many", n=reps, each=each, hold=hold)
 
 
 def _fits(cues: list[Cue], closing: Cue) -> bool:
@@ -377,41 +384,93 @@ def _split(units: list[list[Cue]], closing: Cue) -> list[int]:
     raise ValueError("a single rep or round is longer than one Alexa response allows")
 
 
-def compile_plan(routine: Routine, pace_name: str = DEFAULT_PACE) -> Plan:
+def _units_of(cues: list[Cue]) -> tuple[Unit, ...]:
+    starts = [i for i, cue in enumerate(cues) if cue.resume_here]
+    units = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(cues)
+        done, release = start + 1, ""
+        for i in range(start, end):
+            cue = cues[i]
+            # A rep is done once its release words are said (the silence after is not work).
+            if cue.position.phase in ("work", "hold") and (cue.kind == "speech" or i == start):
+                done = i + 1
+                if i > start:
+                    release = cue.text
+        units.append(Unit(start, done, end, release))
+    return tuple(units)
+
+
+def _block(index: int, kind: BlockKind, exercise: int, cues: list[Cue], reprompt: str) -> Block:
+    speech, silence = [0.0], [0.0]
+    for cue in cues:
+        speech.append(speech[-1] + (cue.seconds if cue.kind == "speech" else 0.0))
+        silence.append(silence[-1] + (cue.seconds if cue.kind == "pause" else 0.0))
+    units = _units_of(cues) if kind == "work" else ()
+    return Block(index, kind, exercise, tuple(cues), reprompt, units, tuple(speech), tuple(silence))
+
+
+def _trim_rest(unit: list[Cue]) -> list[Cue]:
+    """A unit without the rest it ends on: at the end of a block, the rest is the wait for the
+    runner's "next" (announcing a rest and then asking for "next" would make them wait twice)."""
+    while unit and unit[-1].position.phase == "rest":
+        unit = unit[:-1]
+    return unit
+
+
+def compile_plan(
+    routine: Routine, pace_name: str = DEFAULT_PACE, phrases: Phrases = ENGLISH_PHRASES
+) -> Plan:
     pace = PACES[pace_name]
-    builder = _Builder(routine, pace)
-    slowest = _Builder(routine, PACES[PACE_ORDER[0]])
+    builder = _Builder(routine, pace, phrases)
+    slowest = _Builder(routine, PACES[PACE_ORDER[0]], phrases)
     blocks: list[Block] = []
 
     def add(kind: BlockKind, exercise: int, cues: list[Cue], reprompt: str) -> None:
-        blocks.append(Block(len(blocks), kind, exercise, tuple(cues), reprompt))
+        blocks.append(_block(len(blocks), kind, exercise, cues, reprompt))
 
     for index, exercise in enumerate(routine.exercises):
-        add("intro", index, builder.intro(index), intro_reprompt(exercise))
+        if exercise.get_ready:
+            reprompt = phrases("reprompt.intro.ready", position=phrases.text(exercise.get_ready))
+        else:
+            reprompt = phrases("reprompt.intro", name=exercise.name)
+        add("intro", index, builder.intro(index), reprompt)
         groups = builder.units(index)
         slow_groups = slowest.units(index)
         for group_number, (group, slow_group) in enumerate(zip(groups, slow_groups, strict=True)):
+            side = group[0][0].position.side
             longest_closing = max(
                 (
-                    slowest.say(slowest.closing(index, side_of(group), done, True), _NOWHERE)
+                    slowest.say(slowest.closing(index, side, done, True, 20), _NOWHERE)
                     for done in (True, False)
                 ),
                 key=lambda cue: (cue.seconds, len(cue.text)),
             )
             sizes = _split(slow_group, longest_closing)
             start = 0
+            last_group = group_number == len(groups) - 1
             for part, size in enumerate(sizes):
-                cues = [cue for unit in group[start : start + size] for cue in unit]
+                units = group[start : start + size]
                 start += size
                 group_done = part == len(sizes) - 1
-                last_group = group_number == len(groups) - 1
-                side = cues[0].position.side
-                closing = builder.closing(index, side, group_done, last_group)
+                if not group_done:
+                    units = [*units[:-1], _trim_rest(units[-1])]
+                cues = [cue for unit in units for cue in unit]
+                upcoming = cues[-1].position.rep + 1
+                if exercise.style == "timed" or group_done:
+                    upcoming = cues[-1].position.set + 1
+                closing = builder.closing(index, side, group_done, last_group, upcoming)
                 transition = Position(
                     index, side, cues[-1].position.set, cues[-1].position.rep, "transition"
                 )
                 cues.append(builder.say(closing, transition))
-                add("work", index, cues, work_reprompt(exercise, group_done, last_group))
+                if not group_done:
+                    reprompt = phrases("reprompt.split")
+                elif not last_group:
+                    reprompt = phrases("reprompt.group")
+                else:
+                    reprompt = phrases("reprompt.last")
+                add("work", index, cues, reprompt)
     add("done", len(routine.exercises) - 1, builder.done(), "")
     fingerprint = hashlib.sha256(
         json.dumps(asdict(routine), sort_keys=True, default=str).encode()
@@ -420,19 +479,3 @@ def compile_plan(routine: Routine, pace_name: str = DEFAULT_PACE) -> Plan:
 
 
 _NOWHERE = Position(0, None, 0, 0, "transition")
-
-
-def side_of(group: list[list[Cue]]) -> Side | None:
-    return group[0][0].position.side
-
-
-def intro_reprompt(exercise: Exercise) -> str:
-    return f"Say ready to start the {exercise.name}, or say skip to move on."
-
-
-def work_reprompt(exercise: Exercise, group_done: bool, last_group: bool) -> str:
-    if not group_done:
-        return "Say next to keep going, or ask how many reps are left."
-    if not last_group:
-        return "Say next when you're ready, or ask how many reps are left."
-    return "Say next to move on, or say repeat to do it again."

@@ -30,6 +30,7 @@ class Progress:
     started_at: float
     plan: str
     exercise: str
+    skipped: tuple[str, ...] = ()  # exercise ids skipped in this run
 
     def waiting_at(self, block: int, from_cue: int, exercise: str) -> Progress:
         return replace(
@@ -47,6 +48,7 @@ class Progress:
             "started_at": self.started_at,
             "plan": self.plan,
             "exercise": self.exercise,
+            "skipped": list(self.skipped),
         }
 
     @staticmethod
@@ -65,6 +67,7 @@ class Progress:
                 started_at=_number(data.get("started_at", 0.0)),
                 plan=str(data.get("plan", "")),
                 exercise=str(data.get("exercise", "")),
+                skipped=_ids(data.get("skipped", [])),
             )
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
@@ -79,6 +82,8 @@ class HistoryEntry:
     routine: str
     completed_at: float
     seconds: float
+    done: tuple[str, ...] = ()  # exercise ids done in that run
+    skipped: tuple[str, ...] = ()  # exercise ids skipped in that run
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,8 @@ class HistoryEntry:
             "routine": self.routine,
             "completed_at": self.completed_at,
             "seconds": self.seconds,
+            "done": list(self.done),
+            "skipped": list(self.skipped),
         }
 
     @staticmethod
@@ -98,6 +105,8 @@ class HistoryEntry:
                 routine=_text(data["routine"]),
                 completed_at=_number(data["completed_at"]),
                 seconds=_number(data.get("seconds", 0.0)),
+                done=_ids(data.get("done", [])),
+                skipped=_ids(data.get("skipped", [])),
             )
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
@@ -208,3 +217,13 @@ def _count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError("expected a whole number of at least zero")
     return value
+
+
+MAX_IDS = 50
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    """A short list of exercise ids; anything else reads as none."""
+    if not isinstance(value, list) or len(value) > MAX_IDS:
+        return ()
+    return tuple(item for item in value if isinstance(item, str) and 0 < len(item) <= 64)

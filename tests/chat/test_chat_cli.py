@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from skill.chat.speech import playback_seconds
 
 from .helpers import REPO
 
@@ -65,7 +70,12 @@ def pause_seconds(transcript: str) -> float:
 
 
 def test_a_whole_routine_through_stdin(tmp_path: Path) -> None:
-    nexts = 40  # more than the routine has blocks: once it is done, "next" is just answered
+    # One "next" per block after the intro, then one more: with nothing going, it is answered
+    # with the offer to start (a further "next", i.e. "ready", would start a new run).
+    from skill.routine.catalog import Catalog
+    from skill.routine.plan import compile_plan
+
+    nexts = len(compile_plan(Catalog.builtin().get("foot")).blocks)
     script = "open foot coach\nyes\n" + "next\n" * nexts + "how am i doing\n/state\n"
     result = run_chat(tmp_path / "x.db", script)
     out = result.stdout
@@ -172,3 +182,87 @@ def test_store_option_and_launch_on_piped_input(tmp_path: Path) -> None:
     assert result.stdout.startswith("coach> ")  # launched before the first typed line
     assert state_shown(result.stdout)["store"] == f"sqlite:///{chosen}"
     assert chosen.exists() and not (tmp_path / "env.db").exists()
+
+
+# -- the virtual clock of the default mode ----------------------------------------------------
+
+
+def exchanges(debug_output: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The (request, response) envelopes --debug printed, in order."""
+    decoder = json.JSONDecoder()
+    found: list[dict[str, Any]] = []
+    text = debug_output
+    while (start := text.find("{")) >= 0:
+        value, end = decoder.raw_decode(text, start)
+        found.append(value)
+        text = text[end:]
+    return list(zip(found[::2], found[1::2], strict=True))
+
+
+def stamp(request: dict[str, Any]) -> float:
+    value = request["request"]["timestamp"]
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def speech_of(response: dict[str, Any]) -> str:
+    return str((response.get("response", {}).get("outputSpeech") or {}).get("ssml") or "")
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.0, 1.25])
+def test_default_mode_plays_each_answer_on_a_virtual_clock(tmp_path: Path, rate: float) -> None:
+    script = "open foot coach\nyes\nnext\nnext\nhow many reps are left\n"
+    started = time.time()
+    result = run_chat(tmp_path / "x.db", script, "--debug", "--rate", str(rate),
+                      "--reaction", "3")
+    assert result.returncode == 0, result.stderr
+    pairs = exchanges(result.stderr)
+    kinds = [request["request"]["type"] for request, _ in pairs]
+    assert kinds == ["LaunchRequest", *["IntentRequest"] * 4, "SessionEndedRequest"]
+    for (request, response), (following, _) in itertools.pairwise(pairs):
+        gap = stamp(following) - stamp(request)
+        expected = playback_seconds(speech_of(response), rate) + 3.0
+        assert abs(gap - expected) <= 1.0, (gap, expected)  # stamps are whole seconds
+    # The two sets took minutes on the virtual clock, not on the real one.
+    assert stamp(pairs[-1][0]) - stamp(pairs[0][0]) > 180
+    assert time.time() - started < 60
+    # So "next" after a set that played to its end moves on instead of replaying it.
+    answers = coach_answers(result.stdout)
+    assert answers["2:next"] != answers["3:next"]
+    assert not any(line.startswith("coach> ") and answers["2:next"][0] == line
+                   for line in answers["3:next"])
+
+
+def test_the_in_process_skill_and_the_store_read_the_virtual_clock(tmp_path: Path) -> None:
+    store = tmp_path / "x.db"
+    first = run_chat(store, "open foot coach\nyes\nnext\n", "--debug", "--profile", "ann")
+    assert first.returncode == 0, first.stderr
+    requests = [request for request, _ in exchanges(first.stderr)]
+    last_turn = stamp(requests[-2])  # the last intent; the SessionEndedRequest follows it
+    assert last_turn > time.time() + 30  # the virtual clock ran ahead of the real one
+    # The skill saved that turn at its virtual time; a new chat starts after it, never before.
+    second = run_chat(store, "open foot coach\n", "--debug", "--profile", "ann")
+    assert second.returncode == 0, second.stderr
+    assert stamp(exchanges(second.stderr)[0][0]) > last_turn
+
+
+def test_barge_in_and_wait_on_the_virtual_clock(tmp_path: Path) -> None:
+    script = "open foot coach\nyes\nnext\n/barge 30 how many reps are left\n/wait 86400\n"
+    result = run_chat(tmp_path / "x.db", script, "--debug")
+    assert result.returncode == 0, result.stderr
+    pairs = exchanges(result.stderr)
+    requests = [request for request, _ in pairs]
+    assert [r["request"]["type"] for r in requests] == [
+        "LaunchRequest", "IntentRequest", "IntentRequest", "IntentRequest",
+        "SessionEndedRequest"]
+    assert stamp(requests[3]) - stamp(requests[2]) in (29.0, 30.0, 31.0)  # whole seconds
+    assert requests[4]["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
+    answers = coach_answers(result.stdout)
+    assert answers["3:/barge 30 how many reps are left"][0] == "(interrupted 30 s into the answer)"
+    assert "(no answer: Alexa closed the session)" in answers["4:/wait 86400"]
+
+
+@pytest.mark.parametrize("bad", [["--rate", "0"], ["--rate", "fast"], ["--reaction", "-1"]])
+def test_bad_rate_or_reaction_is_a_usage_error(tmp_path: Path, bad: list[str]) -> None:
+    result = run_chat(tmp_path / "x.db", "", *bad)
+    assert result.returncode == 2
+    assert "usage" in result.stderr

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import select
 import stat
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skill.chat.console import ChatOptions, run_chat
+from skill.chat.console import ChatOptions, load_record, run_chat
 from skill.chat.envelopes import identity_for_profile, validate_request_envelope
+from skill.chat.playback import Output, Player
+from skill.chat.session import VirtualTimeline
+from skill.chat.speech import display_lines, ssml_segments
 
 from .helpers import REPO, write_small_model
 from .stub_skill import StubSkill, speech
@@ -332,3 +337,106 @@ def test_a_terminal_that_cannot_show_the_pause_mark(stub: StubSkill, model: Path
         env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("ascii").splitlines() == ["Hold.", "? ? ? 20 s", "Relax."]
+
+
+# -- timelines: the virtual clock of the default mode, real time otherwise --------------------
+
+
+class RecordingStop(threading.Event):
+    """A stop event whose waits return at once and are recorded (the player's pacing)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return False
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.25])
+def test_realtime_speech_is_paced_by_the_rate_and_pauses_are_exact(rate: float) -> None:
+    ssml = '<speak>One two three four five.<break time="2000ms"/>Six seven.</speak>'
+    player = Player(Output(io.StringIO()), realtime=True, countdown=False, rate=rate)
+    stop = RecordingStop()
+    assert player.play(display_lines(ssml_segments(ssml)), "coach", stop)
+    speaking = [w for w in stop.waits if w > 0 and w != 2.0]
+    assert sum(speaking) == pytest.approx(7 * 0.4 / rate)
+    assert 2.0 in stop.waits
+
+
+def test_virtual_timeline_plays_answers_and_reactions() -> None:
+    timeline = VirtualTimeline(1000.0, rate=0.8, reaction=2.5)
+    ssml = '<speak>One two three four five.<break time="3000ms"/></speak>'
+    seconds = timeline.played(ssml)
+    assert seconds == pytest.approx(5 * 0.4 / 0.8 + 3.0)
+    timeline.respond()
+    assert timeline() == pytest.approx(1000.0 + seconds + 2.5)
+    timeline.respond()  # saying it once: the clock does not move twice
+    assert timeline() == pytest.approx(1000.0 + seconds + 2.5)
+    start = timeline()
+    timeline.played(ssml)
+    assert timeline.barge_in(1.0)
+    timeline.respond()  # the barge-in is the moment of the request
+    assert timeline() == pytest.approx(start + 1.0)
+    timeline.played(ssml)
+    assert not timeline.barge_in(60.0)  # past the end: an answer after it
+    assert timeline() == pytest.approx(start + 61.0)
+    timeline.played(None)
+    timeline.idle(8.0)
+    assert timeline() == pytest.approx(start + 69.0)
+    with pytest.raises(ValueError):
+        VirtualTimeline(rate=0)
+    with pytest.raises(ValueError):
+        VirtualTimeline(reaction=-1)
+
+
+def test_against_a_url_timestamps_stay_real(stub: StubSkill, model: Path) -> None:
+    """The service reads its own clock and checks timestamps: the console cannot move it."""
+    status, _, _ = chat(stub, model, "do calf drops\nwhat's left\n")
+    assert status == 0
+    stamps = [datetime.fromisoformat(e["request"]["timestamp"].replace("Z", "+00:00"))
+              for e in stub.envelopes]
+    # The 20 s hold was not "played": the second request is stamped with the real time.
+    assert (stamps[1] - stamps[0]).total_seconds() <= 2
+    assert abs(stamps[-1].timestamp() - time.time()) < 30
+
+
+def test_in_process_the_skill_saves_turns_at_virtual_times(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path / 'v.db'}"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    options = ChatOptions(store_url=store_url, rate=1.25, reaction=4.0, debug=True,
+                          profile="vera")
+    status = run_chat(options, stdin=io.StringIO("open foot coach\nyes\nnext\n"),
+                      stdout=stdout, stderr=stderr, interactive=False)
+    assert status == 0, stderr.getvalue()
+    debug = stderr.getvalue()
+    stamps = [datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+              for value in re.findall(r'"timestamp": "([^"]+)"', debug)]
+    assert len(stamps) == 4  # launch, yes, next, then the session ended at end of input
+    _, record = load_record(store_url, identity_for_profile("vera").user_id)
+    # The skill's CLOCK is the console's: its last saved turn is the "next", at virtual time.
+    assert abs(record.turn_at - stamps[2]) < 1.0
+    assert record.turn_at > time.time() + 20
+
+
+def test_barge_and_wait_need_the_virtual_clock(stub: StubSkill, model: Path) -> None:
+    script = "open foot coach\n/barge 1 next step\n/wait 5\n/barge soon next\n/wait never\n"
+    status, out, _ = chat(stub, model, script)
+    assert status == 0
+    lines = out.splitlines()
+    assert "(/barge moves the virtual clock; in real time, type while it plays)" in lines
+    assert "coach> You said NextStepIntent." in lines  # the phrase is still sent
+    assert "(/wait moves the virtual clock; in real time, just wait)" in lines
+    assert "(usage: /barge SECONDS PHRASE, e.g. /barge 30 what's left)" in lines
+    assert "(usage: /wait SECONDS, e.g. /wait 86400 for a day)" in lines
+
+
+def test_interactive_in_process_chat_names_its_virtual_clock(tmp_path: Path) -> None:
+    stdout = io.StringIO()
+    options = ChatOptions(store_url=f"sqlite:///{tmp_path / 'i.db'}", rate=0.8, reaction=3)
+    status = run_chat(options, stdin=io.StringIO(""), stdout=stdout, stderr=io.StringIO(),
+                      interactive=True, concurrent_input=False)
+    assert status == 0
+    assert "(Virtual clock: each answer counts as played at 0.8x" in stdout.getvalue()
+    assert "you answer 3 s later" in stdout.getvalue()

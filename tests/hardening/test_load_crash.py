@@ -54,6 +54,7 @@ class Runner:
     in_flight: tuple[str, dict[str, Any]] | None = None  # (command, state it started from)
     errors: list[str] = field(default_factory=list)
     turns: int = 0
+    finished: int = 0  # runs the service ended (a mid-set "next" moves one rep, not one block)
 
     @property
     def key(self) -> str:
@@ -83,6 +84,8 @@ class Runner:
         if carried["unsaved"]:
             self.errors.append(f"{command}: the service could not save")
         self.confirmed[carried["version"]] = carried["state"]
+        if self.last_state.get("progress") and not carried["state"].get("progress"):
+            self.finished += 1
         self.last_state = carried["state"]
 
 
@@ -154,7 +157,7 @@ def test_sustained_load_gets_only_valid_answers_and_keeps_every_runner(
             assert record.state == runner.last_state
             assert len(runner.confirmed) == TURNS, "every turn moved the runner and was saved"
             finished = len(RunnerState.from_json(record.state).history)
-            assert finished == TURNS // (LAST_BLOCK + 1), "each run completed is in the history"
+            assert finished == runner.finished >= 1, "each run completed is in the history"
     finally:
         store.close()
     assert get(service.url + "/healthz").body == {"status": "ok"}
@@ -222,7 +225,10 @@ def test_a_kill_in_the_middle_of_the_load_leaves_only_states_runners_reached(
         went_on = echo.intent("AMAZON.YesIntent")
         assert answer_problem(went_on) is None
         resumed = went_on.body["sessionAttributes"]["runner"]
-        assert resumed["version"] == record.version + 1, "went on from the stored state"
+        # A welcome that cuts a playing block short saves the place it names (once).
+        welcomed = welcome.body["sessionAttributes"]["runner"]["version"]
+        assert welcomed in (record.version, record.version + 1)
+        assert resumed["version"] == welcomed + 1, "went on from the stored state"
         if progress is None:  # the kill came just as a routine was finished
             assert welcome.speech.startswith("Welcome back. You've finished"), welcome.speech
             assert resumed["state"]["progress"]["block"] == 0

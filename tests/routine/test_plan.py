@@ -6,7 +6,7 @@ import pytest
 from ssml_rules import check_ssml
 
 from skill.routine.catalog import Catalog
-from skill.routine.cues import WORDS_PER_MINUTE, speech_seconds
+from skill.routine.cues import WORDS_PER_MINUTE, Position, speech_seconds
 from skill.routine.plan import PACES, compile_plan
 from skill.routine.speech import break_tags, cues_ssml, escape_text
 
@@ -75,7 +75,49 @@ def test_holds_are_silence_with_a_spoken_countdown() -> None:
     assert spoken == ["Three.", "Two.", "One."]
     assert sum(c.seconds for c in hold) == pytest.approx(10.0, abs=0.01)
     ssml = cues_ssml(block.cues)
-    assert '<break time="9000ms"/>Three.' in ssml  # 2 s to spread + 7 s of the hold in silence
+    assert 'and hold.<break time="7000ms"/>Three.' in ssml  # 7 s of the hold in silence
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p.routine.id}-{p.pace.name}")
+def test_the_spoken_hold_time_is_the_time_from_hold_to_the_release(plan) -> None:  # type: ignore[no-untyped-def]
+    """ "Holding for 10 seconds" means 10 s from the end of "... and hold." to "And relax." """
+    for block in plan.blocks:
+        for unit in block.units:
+            exercise = plan.routine.exercises[block.exercise]
+            if exercise.style != "reps":
+                continue
+            assert exercise.hold_s is not None
+            release = next(
+                i
+                for i in range(unit.start + 1, unit.end)
+                if block.cues[i].text == exercise.release_cue
+            )
+            held = sum(c.seconds for c in block.cues[unit.start + 1 : release])
+            assert held == pytest.approx(exercise.hold_s.value, abs=0.01)
+            assert block.cues[unit.start].text.endswith("hold.")
+        intro = " ".join(c.text for c in block.cues) if block.kind == "intro" else ""
+        exercise = plan.routine.exercises[block.exercise]
+        if intro and exercise.style == "reps":
+            assert exercise.hold_s is not None
+            assert f"holding for {round(exercise.hold_s.value)} seconds" in intro
+
+
+def test_purposes_are_the_source_articles() -> None:
+    purposes = {e.id: e.purpose for r in CATALOG for e in r.exercises}
+    assert "strengthens the muscles in the lower leg" in purposes["marble_pickup"]
+    assert "strengthens the muscles in the feet, ankles and shins" in purposes["heel_walk"]
+    assert "strengthens the muscles in the feet, ankles and shins" in purposes["toe_walk"]
+    assert "tiny muscles in the toes and helps improve balance" in purposes["toe_spread"]
+    assert "tones and strengthens the calves" in purposes["calf_drops"]
+
+
+def test_a_split_set_ends_on_the_runners_next_not_on_an_announced_rest() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    toe_walk = plan.routine.exercise_index("toe_walk")
+    work = [b for b in plan.blocks if b.exercise == toe_walk and b.kind == "work"]
+    for block in work[:-1]:
+        assert not any(c.text.startswith("Rest for") for c in block.cues)
+        assert "Say next when you're ready for round" in block.cues[-1].text
 
 
 def test_reps_are_counted_like_a_coach_not_a_litany() -> None:
@@ -100,7 +142,8 @@ def test_timed_walks_announce_halfway_and_count_down() -> None:
     texts = [c.text for c in cues if c.kind == "speech"]
     assert texts.count("Halfway.") == 2
     first_round = [c for c in cues if c.position.set == 1 and c.position.phase == "work"]
-    assert sum(c.seconds for c in first_round[:-1]) == pytest.approx(60.0, abs=0.01)
+    # A minute from the end of the opening words to "stop".
+    assert sum(c.seconds for c in first_round[1:-1]) == pytest.approx(60.0, abs=0.01)
     assert "Rest for 30 seconds. Next: round two." in texts
 
 
@@ -154,8 +197,142 @@ def test_a_routine_with_several_sets_rests_between_them_and_counts_them() -> Non
     state = coach.next(state, 100).state  # the first set plays from t=100
     answer = coach.reps_left(state, 101)
     assert (
-        "rep 1 of 5 on your right foot: 4 to go, then one more set, then two sets of 5 on the left"
-        in (answer.speech.replace("&apos;", "'"))
+        "rep one of five on your right foot: four to go, then one more set, then two sets of five "
+        "on the left" in (answer.speech.replace("&apos;", "'"))
     )
     finished = coach.reps_left(state, 100 + 10_000).speech.replace("&apos;", "'")
-    assert "That's all 5 on your right foot in this set. Next: set two." in finished
+    assert "That's all five on your right foot in this set. Next: set two." in finished
+
+
+def test_blocks_of_an_exercise_and_intros_are_found_by_index() -> None:
+    plan = compile_plan(CATALOG.get("foot"), "normal")
+    for index in range(len(plan.routine.exercises)):
+        work = plan.exercise_work(index)
+        assert work and all(b.exercise == index and b.kind == "work" for b in work)
+        assert plan.blocks[plan.intro_block(index)].kind == "intro"
+        assert plan.intro_block(index) == work[0].index - 1
+    with pytest.raises(KeyError, match="99"):
+        plan.intro_block(99)
+    assert plan.exercise_work(99) == []
+
+
+def cues_of(block):  # type: ignore[no-untyped-def]
+    return [
+        (c.kind, round(c.seconds, 3), c.text, c.resume_here, tuple(vars(c.position).values()))
+        for c in block.cues
+    ]
+
+
+def test_the_quick_routines_first_intro_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+    at = (0, "right", 1, 0, "intro")
+    assert cues_of(plan.blocks[0]) == [
+        ("speech", 2.8, "Let's start your quick routine: five exercises.", False, at),
+        (
+            "speech",
+            7.2,
+            "Exercise one of five: toe spread. It strengthens the tiny muscles in the toes and "
+            "helps improve balance.",
+            False,
+            at,
+        ),
+        ("speech", 4.4, "Sit on a chair with your feet flat on the floor.", False, at),
+        (
+            "speech",
+            5.2,
+            "Slowly spread your toes apart as far as they will go, and hold.",
+            False,
+            at,
+        ),
+        ("speech", 4.0, "For more resistance, put a rubber band around your toes.", False, at),
+        ("speech", 4.8, "We'll do it 5 times on each foot, holding for 5 seconds.", False, at),
+        ("speech", 4.0, "Say ready when you're in position for the toe spread.", False, at),
+    ]
+    assert (
+        plan.blocks[0].reprompt
+        == "Sit down with your feet flat on the floor. Then say ready, or say skip."
+    )
+    second = plan.blocks[plan.intro_block(1)]
+    assert second.cues[0].text.startswith("Exercise two of five: marble pick up. It strengthens")
+    assert second.cues[0].position == Position(1, "right", 1, 0, "intro")
+    assert "We'll do it once on each foot, holding for 15 seconds." in [c.text for c in second.cues]
+
+
+def test_a_rep_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+
+    def at(rep: int, phase: str) -> tuple[object, ...]:
+        return (0, "right", 1, rep, phase)
+
+    assert cues_of(plan.blocks[1])[:12] == [
+        (
+            "speech",
+            5.2,
+            "Right foot. Spread your toes as wide as they will go, and hold.",
+            True,
+            at(1, "work"),
+        ),
+        ("pause", 2.0, "", False, at(1, "hold")),
+        ("speech", 0.4, "Three.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.4, "Two.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.4, "One.", False, at(1, "hold")),
+        ("pause", 0.6, "", False, at(1, "hold")),
+        ("speech", 0.8, "And relax.", False, at(1, "work")),
+        ("pause", 1.0, "", False, at(1, "work")),
+        ("pause", 3.0, "", False, at(1, "rest")),
+        ("speech", 2.0, "Second one. Spread, and hold.", True, at(2, "work")),
+    ]
+    last = plan.blocks[1].cues[plan.blocks[1].units[-1].start]
+    assert last.text == "Last one. Spread, and hold." and last.position.rep == 5
+    assert plan.blocks[2].cues[0].text.startswith("Left foot. Spread your toes")
+    assert plan.blocks[1].cues[-1].text == (
+        "That's your right foot. Switch to your left foot, and say next when you're ready."
+    )
+    assert plan.blocks[1].reprompt == "Say next when you're ready, or ask how many reps are left."
+    assert plan.blocks[2].reprompt == "Say next to move on, or say repeat."
+    foot = compile_plan(CATALOG.get("foot"), "normal")
+    openings = [foot.blocks[1].cues[u.start].text for u in foot.blocks[1].units]
+    assert openings[5] == "Halfway there. Sixth one. Spread, and hold."
+    assert openings[6] == "Seventh one. Spread, and hold."
+    slow = compile_plan(CATALOG.get("quick"), "slow")
+    assert slow.blocks[1].cues[10].seconds == pytest.approx(4.5)  # rests stretch at the slow pace
+
+
+def test_a_round_word_for_word() -> None:
+    plan = compile_plan(CATALOG.get("quick"), "normal")
+    at = (3, "both", 1, 0, "work")
+    assert cues_of(plan.blocks[9]) == [
+        ("speech", 2.4, "Walk on your heels, toes up.", True, at),
+        ("pause", 15.0, "", False, at),
+        ("speech", 0.4, "Halfway.", False, at),
+        ("pause", 11.6, "", False, at),
+        ("speech", 0.4, "Three.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "Two.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "One.", False, at),
+        ("pause", 0.6, "", False, at),
+        ("speech", 0.4, "Stop.", False, at),
+        (
+            "speech",
+            5.6,
+            "That's the heel walk done. Next up: toe walk. Say next when you're ready.",
+            False,
+            (3, "both", 1, 0, "transition"),
+        ),
+    ]
+    foot = compile_plan(CATALOG.get("foot"), "normal")
+    heel = foot.blocks[foot.intro_block(3) + 1]
+    texts = [c.text for c in heel.cues]
+    assert texts[0] == "Round one of two. Walk on your heels, toes up."
+    assert "Stop, and rest." in texts and "Round two of two. Back on your heels, and walk." in texts
+    rest = next(c for c in heel.cues if c.position.phase == "rest" and c.kind == "pause")
+    assert rest.seconds == 30.0 and rest.position == Position(3, "both", 1, 0, "rest")
+    assert foot.seconds_from(foot.last) == pytest.approx(foot.blocks[-1].seconds())
+    assert foot.seconds_from(foot.last + 1) == 0.0
+    assert foot.seconds_from(0) == pytest.approx(sum(b.seconds() for b in foot.blocks))
+    assert foot.seconds_from(1, 2) == pytest.approx(
+        sum(b.seconds() for b in foot.blocks[1:]) - sum(c.seconds for c in foot.blocks[1].cues[:2])
+    )

@@ -12,6 +12,8 @@ from servers import ServiceProcess, serve_in_thread
 from tcp_switch import TcpSwitch, tcp_switch
 
 from skill.app import create_app
+from skill.routine.catalog import Catalog
+from skill.routine.plan import compile_plan
 from skill.routine.state import RunnerState
 from skill.storage import open_store, runner_key
 
@@ -33,10 +35,10 @@ def test_sigkill_restart_and_resume_from_another_device(dynamodb_table: str) -> 
     with service:
         kitchen = Echo(service.url + "/alexa")
         kitchen.intent("StartRoutineIntent", routine="foot routine|foot")
-        kitchen.intent("NextStepIntent")
-        kitchen.intent("NextStepIntent")  # the left foot's reps start playing
-        reps = kitchen.intent("RepsLeftIntent")  # barge-in: the place is now a rep
-        assert "You're on about rep 1 of 10 on your left foot" in reps.speech
+        kitchen.intent("NextStepIntent")  # the right foot's reps start playing
+        kitchen.intent("NextStepIntent")  # mid-set: on to the second rep
+        paused = kitchen.intent("AMAZON.PauseIntent")  # the place is now a rep
+        assert "Paused at toe spread, rep two of ten on your right foot" in paused.speech
         saved = stored_state(dynamodb_table, kitchen.user_id)
         assert saved.progress is not None and saved.progress.served_at is None
 
@@ -46,10 +48,11 @@ def test_sigkill_restart_and_resume_from_another_device(dynamodb_table: str) -> 
         bedroom = Echo(service.url + "/alexa", user_id=kitchen.user_id)
         welcome = bedroom.launch()
         assert welcome.speech.startswith(
-            "Welcome back. You stopped at toe spread, rep 1 of 10 on your left foot."
+            "Welcome back. You stopped at toe spread, rep two of ten on your right foot."
         )
         resumed = bedroom.intent("AMAZON.YesIntent")
-        assert resumed.speech.startswith("Left foot. Spread your toes")
+        assert resumed.speech.startswith("Sit down with your feet flat on the floor.")
+        assert "Starting in three, two, one. Second one. Spread" in resumed.speech
         assert stored_state(dynamodb_table, kitchen.user_id).progress == (
             RunnerState.from_json(bedroom.attributes["runner"]["state"]).progress
         )
@@ -98,7 +101,10 @@ def test_store_down_mid_routine_then_back_loses_nothing(
     carried = RunnerState.from_json(echo.attributes["runner"]["state"])
     assert stored_state(dynamodb_table, echo.user_id) == carried
     assert carried.progress and saved_before.progress
-    assert carried.progress.block == saved_before.progress.block + 2
+    # Said at once, each "next" moves one rep on: two reps on from the start of the set.
+    plan = compile_plan(Catalog.builtin().get("quick"))
+    assert carried.progress.block == saved_before.progress.block
+    assert carried.progress.from_cue == plan.blocks[carried.progress.block].units[2].start
 
 
 def test_store_down_when_the_session_starts_still_answers(

@@ -1,0 +1,235 @@
+"""Position arithmetic on a small hand-made block, with every number worked out by hand.
+
+The block (estimated seconds at the normal pace; speech ~0.4 s a word, silences exact):
+
+    0  speech 2.0  "A"        rep 1 opens (resume point)     [0.0, 2.0)
+    1  pause  5.0  hold                                      [2.0, 7.0)
+    2  speech 0.4  "relax"    rep 1 is done after this cue   [7.0, 7.4)
+    3  pause  1.0  (work)                                    [7.4, 8.4)
+    4  pause  2.0  rest                                      [8.4, 10.4)
+    5  speech 2.0  "B"        rep 2 opens                    [10.4, 12.4)
+    6  pause  5.0  hold                                      [12.4, 17.4)
+    7  speech 0.4  "relax"    rep 2 is done after this cue   [17.4, 17.8)
+    8  pause  1.0  (work)                                    [17.8, 18.8)
+    9  speech 2.0  closing    (transition)                   [18.8, 20.8)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.routine.cues import Cue, Position
+from skill.routine.plan import Block, _block
+from skill.routine.position import (
+    Moment,
+    Target,
+    back_target,
+    cut_release,
+    is_timed,
+    moment,
+    next_target,
+    repeat_target,
+    resume_target,
+    seconds_left_in_round,
+)
+from skill.routine.state import Progress
+
+T0 = 1_000_000.0
+
+
+def rep(rep_number: int, phase: str) -> Position:
+    return Position(0, "both", 1, rep_number, phase)  # type: ignore[arg-type]
+
+
+def speech(words: int, position: Position, *, start: bool = False) -> Cue:
+    return Cue.say(" ".join(["word"] * words), position, resume_here=start)
+
+
+BLOCK: Block = _block(
+    3,
+    "work",
+    0,
+    [
+        speech(5, rep(1, "work"), start=True),
+        Cue.pause(5, rep(1, "hold")),
+        speech(1, rep(1, "work")),
+        Cue.pause(1, rep(1, "work")),
+        Cue.pause(2, rep(1, "rest")),
+        speech(5, rep(2, "work"), start=True),
+        Cue.pause(5, rep(2, "hold")),
+        speech(1, rep(2, "work")),
+        Cue.pause(1, rep(2, "work")),
+        speech(5, rep(2, "transition")),
+    ],
+    "reprompt",
+)
+
+
+def progress(served_at: float | None = T0, from_cue: int = 0, lead_s: float = 0.0) -> Progress:
+    return Progress("r", 3, from_cue, served_at, lead_s, "run", 0.0, "plan", "e")
+
+
+def at(seconds: float, **options: float) -> Moment:
+    return moment(BLOCK, progress(**options), T0 + seconds)  # type: ignore[arg-type]
+
+
+def test_units_start_at_openings_and_are_done_after_their_release_words() -> None:
+    assert [(u.start, u.done, u.end) for u in BLOCK.units] == [(0, 3, 5), (5, 8, 10)]
+    assert BLOCK.work_end == 8
+    assert BLOCK.units[0].release == "word"
+    assert BLOCK.speech_before[-1] == pytest.approx(6.8)
+    assert BLOCK.silence_before[-1] == pytest.approx(14.0)
+    assert [BLOCK.unit_at(x) for x in (0, 4.9, 5, 9.5)] == [0, 0, 1, 1]
+    assert not is_timed(BLOCK)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "rate", "from_cue", "where"),
+    [
+        (0.0, 1.0, 0, 0.0),
+        (-3.0, 1.0, 5, 5.0),
+        (1.0, 1.0, 0, 0.5),
+        (4.5, 1.0, 0, 1.5),
+        (7.2, 1.0, 0, 2.5),
+        (9.4, 1.0, 0, 4.5),
+        (1.0, 2.0, 0, 1.0),
+        (3.5, 2.0, 0, 1.5),
+        (1.0, 1.0, 5, 5.5),
+        (25.0, 1.0, 0, 10.0),
+    ],
+)
+def test_played_counts_speech_at_the_rate_and_silence_exactly(
+    seconds: float, rate: float, from_cue: int, where: float
+) -> None:
+    assert BLOCK.played(from_cue, seconds, rate) == pytest.approx(where)
+
+
+def test_time_between_two_places() -> None:
+    assert BLOCK.time_between(0.5, 5) == pytest.approx(9.4)
+    assert BLOCK.time_between(1.5, 3, 2.0) == pytest.approx(2.7)
+    assert BLOCK.time_between(4, 3) == 0.0
+    assert BLOCK.time_between(0, 10) == pytest.approx(BLOCK.seconds())
+    assert BLOCK.time_between(10, 10) == 0.0  # from the very end
+
+
+def test_a_block_not_playing_is_waiting_where_it_stopped() -> None:
+    m = at(100, served_at=None, from_cue=5)  # type: ignore[arg-type]
+    assert (m.status, m.lo, m.hi, m.mid) == ("waiting", 5, 5, 5)
+
+
+def test_the_window_reads_the_slowest_device_late_and_the_fastest_early() -> None:
+    m = at(9.0)
+    assert m.status == "playing"
+    assert m.hi == pytest.approx(4.54)  # 1.25x, the request at the moment itself
+    assert m.lo == pytest.approx(1.5)  # 0.8x, the request 4 s after the moment
+    assert m.mid == pytest.approx(2.0)  # 1.0x, 2 s after
+    assert m.early == pytest.approx(3.0)  # 0.8x, 1 s after (as when a runner barges in)
+    assert at(13.5).early == pytest.approx(5.6) and at(15.0).early == pytest.approx(6.1)
+    lead = at(9.0 + 2.5, lead_s=2.5)  # a lead of 2.5 s of speech, then the same
+    assert lead.hi == pytest.approx(at(9.5).hi) and lead.lo == pytest.approx(at(8.375).lo)
+
+
+def test_a_block_whose_work_may_be_over_is_finished() -> None:
+    assert at(16.8).status == "playing"
+    assert at(16.9).status == "finished"  # the fastest device said the last release
+    assert at(30.0).status == "finished"
+
+
+def test_after_the_release_the_set_goes_on_with_the_next_rep_closing_the_cut_one() -> None:
+    m = at(9.0)  # fastest: resting after rep 1; slowest: still holding rep 1
+    assert resume_target(m) == Target(1, True, 5)
+    assert cut_release(BLOCK, resume_target(m)) == "word"
+    assert next_target(m) == Target(1, True, 5)
+    assert back_target(m) == Target(0, False, 0)
+    assert repeat_target(m) == Target(0, False, 0)
+
+
+def test_inside_a_rep_the_set_goes_on_from_its_start() -> None:
+    m = at(15.0)  # in rep 2's hold on every device
+    assert m.lo == pytest.approx(5.0) and m.hi == pytest.approx(6.696)
+    assert resume_target(m) == Target(1, False, 5)
+    assert cut_release(BLOCK, resume_target(m)) == ""
+    assert next_target(m) == Target(2, True, 10)  # past the last rep: the block is over
+    assert back_target(m) == Target(0, False, 0)
+    assert repeat_target(m) == Target(1, False, 5)
+
+
+def test_next_goes_to_the_rep_the_runner_most_likely_has_not_reached() -> None:
+    m = at(11.0)  # fastest: rep 2 has begun; most likely: still resting after rep 1
+    assert m.hi == pytest.approx(5.675) and m.mid == pytest.approx(4.3)
+    assert m.lo == pytest.approx(1.9)
+    assert next_target(m) == Target(1, True, 5)
+    opening = at(13.5)  # most likely rep 2's opening words are still being said
+    assert opening.mid == pytest.approx(5.55) and opening.lo == pytest.approx(4.25)
+    assert next_target(opening) == Target(1, False, 5)
+    assert next_target(at(0.5)) == Target(0, False, 0)  # "next" in a lead-in starts rep 1
+
+
+def test_a_cut_release_is_only_said_for_a_rep_before_the_target() -> None:
+    assert cut_release(BLOCK, Target(0, True, 0)) == ""
+    assert cut_release(BLOCK, Target(1, False, 5)) == ""
+    assert cut_release(BLOCK, Target(1, True, 5)) == "word"
+
+
+def walk(round_number: int, phase: str = "work") -> Position:
+    return Position(0, "both", round_number, 0, phase)  # type: ignore[arg-type]
+
+
+WALK: Block = _block(
+    9,
+    "work",
+    0,
+    [
+        speech(5, walk(1), start=True),  # [0, 2)
+        Cue.pause(20, walk(1)),  # [2, 22)
+        speech(1, walk(1)),  # "Halfway." [22, 22.4)
+        Cue.pause(17.6, walk(1)),  # [22.4, 40)
+        speech(2, walk(1)),  # "Stop, rest." [40, 40.8)
+        Cue.pause(10, walk(1, "rest")),  # [40.8, 50.8)
+        speech(5, walk(2), start=True),  # [50.8, 52.8)
+        Cue.pause(10, walk(2)),  # [52.8, 62.8)
+        speech(1, walk(2)),  # "Stop." [62.8, 63.2)
+        speech(5, walk(2, "transition")),
+    ],
+    "reprompt",
+)
+
+
+def test_a_walk_goes_on_where_it_was_with_the_rest_of_the_silence() -> None:
+    assert is_timed(WALK)
+    m = moment(WALK, progress(), T0 + 10.0)
+    assert m.hi == pytest.approx(1 + 8.4 / 20)  # 1.6 s of words, then 8.4 s of the pause
+    target = resume_target(m)
+    assert target == Target(0, False, 2, pytest.approx(11.6))  # type: ignore[arg-type]
+    assert seconds_left_in_round(m) == pytest.approx(40.8 - 8.0)  # from the middle reading
+    in_rest = moment(WALK, progress(), T0 + 45.0)
+    assert seconds_left_in_round(in_rest) is None
+    # In the rest after round one: the rest of the rest, then round two.
+    assert resume_target(in_rest) == Target(1, False, 6, pytest.approx(5.16))  # type: ignore[arg-type]
+    after_word = moment(WALK, progress(), T0 + 22.0)
+    assert resume_target(after_word) == Target(0, False, 4, pytest.approx(17.52))  # type: ignore[arg-type]
+    mostly = moment(WALK, progress(), T0 + 21.85)  # "Halfway." mostly said: not again
+    assert resume_target(mostly) == Target(0, False, 3, 0.0)
+    barely = moment(WALK, progress(), T0 + 21.65)  # barely begun: said again
+    assert resume_target(barely) == Target(0, False, 2, 0.0)
+    over = moment(WALK, progress(), T0 + 52.5)  # the second round's words said
+    assert resume_target(over).cue == 8  # the rest of its silence first
+    assert seconds_left_in_round(moment(WALK, progress(served_at=None), T0)) is None
+
+
+def test_the_time_left_in_a_round_ends_when_its_last_words_are_said() -> None:
+    done = WALK.units[0].done
+    assert done == 5
+    said = Moment(WALK, "playing", 0, done - 1, done, done)
+    assert seconds_left_in_round(said) is None
+    saying = Moment(WALK, "playing", 0, done - 1.5, done - 0.5, done - 0.5)
+    assert seconds_left_in_round(saying) == pytest.approx(0.4)
+    assert seconds_left_in_round(Moment(BLOCK, "playing", 0, 1, 1, 1)) is None  # not a walk
+    assert seconds_left_in_round(Moment(WALK, "finished", 0, 9, 9, 9)) is None
+
+
+def test_an_intro_counts_as_heard_once_served() -> None:
+    intro = _block(0, "intro", 0, [speech(20, rep(0, "intro")), speech(5, rep(0, "intro"))], "r")
+    served = moment(intro, progress(), T0 + 1.0)
+    assert served.status == "finished" and intro.units == () and intro.work_end == 2
+    assert moment(intro, progress(served_at=None), T0).status == "waiting"
