@@ -21,7 +21,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.slu.entityresolution.status_code import StatusCode
 
-from skill.alexa.runner import SESSION_KEY, Carried, session_attributes, turn_of
+from skill.alexa.runner import SESSION_KEY, Carried, log_field, session_attributes, turn_of
 from skill.routine.engine import Coach, Question, Reply
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
@@ -262,8 +262,8 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
         if isinstance(request, SessionEndedRequest):
             log.info(
                 "session ended: reason=%s error=%s",
-                getattr(request.reason, "value", request.reason),
-                getattr(request.error, "message", None),
+                log_field(getattr(request.reason, "value", request.reason)),
+                log_field(getattr(request.error, "message", None)),
             )
         response: Response = handler_input.response_builder.response
         return response

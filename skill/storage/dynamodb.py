@@ -38,6 +38,7 @@ from skill.storage.records import (
     StoreConflict,
     StoreError,
     StoreUnavailable,
+    encode_state,
     merge,
 )
 
@@ -126,6 +127,7 @@ class DynamoDBStore:
         )
 
     def save(self, record: RunnerRecord) -> RunnerRecord:
+        encode_state(record.state)  # the same bound as every store: never more than it can load
         candidate = record
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
