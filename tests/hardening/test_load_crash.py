@@ -27,7 +27,7 @@ from ssml_rules import check_ssml
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.plan import compile_plan
-from skill.routine.state import RunnerState
+from skill.routine.state import RunnerState, after_turn
 from skill.storage import open_store, runner_key
 
 RUNNERS = 8
@@ -161,18 +161,23 @@ def test_sustained_load_gets_only_valid_answers_and_keeps_every_runner(
 
 
 def in_flight_result(runner: Runner, stored: dict[str, Any]) -> bool:
-    """Whether `stored` is exactly what the turn in flight at the kill would have stored."""
+    """Whether `stored` is exactly what the turn in flight at the kill would have stored: the
+    coach's reply at some moment, stamped (after_turn) at the moment the turn was saved."""
     if runner.in_flight is None:
         return False
     command, before = runner.in_flight
     progress = stored.get("progress") or {}
     history = stored.get("history") or []
-    times = [progress.get("served_at"), progress.get("started_at")]
+    times = [progress.get(name) for name in ("served_at", "started_at", "updated_at")]
     times += [entry.get("completed_at") for entry in history]
-    for now in {moment for moment in times if isinstance(moment, float)}:
-        reply = COMMANDS[command](RunnerState.from_json(before), now)
-        if reply.state.to_json() == stored:
-            return True
+    times += [at for _, at in stored.get("ended") or []]
+    moments = {moment for moment in times if isinstance(moment, float)}
+    earlier = RunnerState.from_json(before)
+    for now in moments:
+        reply = COMMANDS[command](earlier, now)
+        for stamp in moments:
+            if after_turn(earlier, reply.state, stamp).to_json() == stored:
+                return True
     return False
 
 

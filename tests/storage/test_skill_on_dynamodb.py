@@ -16,6 +16,7 @@ from skill.routine.state import RunnerState
 from skill.storage import open_store, runner_key
 
 NOT_SAVED = "I couldn't save your progress just now"
+UNKNOWN = "I can't reach your saved progress right now; we can start fresh and I'll keep today's work."
 
 
 def stored_state(table: str, user_id: str) -> RunnerState:
@@ -108,4 +109,6 @@ def test_store_down_when_the_session_starts_still_answers(
     switch.switch_off()
     echo = Echo(url + "/alexa")
     answer = echo.launch()
-    assert answer.status == 200 and "Foot Coach" in answer.speech and NOT_SAVED in answer.speech
+    assert answer.status == 200 and "Foot Coach" in answer.speech
+    assert answer.speech.startswith(UNKNOWN), "one honest sentence, first"
+    assert echo.attributes["runner"]["unknown"] is True
