@@ -434,16 +434,21 @@ def _join_runs(
     latest: dict[str, tuple[float, int, str, Progress | None]] = {}
     for state in (a, b):
         for progress in (*((state.progress,) if state.progress else ()), *state.runs):
-            _keep_later(
-                latest, progress.run, (progress.updated_at, 0, _canonical(progress), progress)
-            )
+            if progress.run in completed:  # finished (maybe on another device): ended then
+                version: tuple[float, int, str, Progress | None] = (
+                    progress.updated_at,
+                    1,
+                    "",
+                    None,
+                )
+            else:
+                version = (progress.updated_at, 0, _canonical(progress), progress)
+            _keep_later(latest, progress.run, version)
         for run, at in state.ended:
             _keep_later(latest, run, (at, 1, "", None))
     ranked = sorted(latest.items(), key=lambda item: (item[1][0], item[0]), reverse=True)
     kept = ranked[:RUNS_KEPT]
-    open_runs = tuple(
-        version[3] for run, version in kept if version[3] is not None and run not in completed
-    )
+    open_runs = tuple(version[3] for _, version in kept if version[3] is not None)
     ended = tuple((run, version[0]) for run, version in kept if version[3] is None)
     return open_runs, ended
 

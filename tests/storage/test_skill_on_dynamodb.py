@@ -16,7 +16,9 @@ from skill.routine.state import RunnerState
 from skill.storage import open_store, runner_key
 
 NOT_SAVED = "I couldn't save your progress just now"
-UNKNOWN = "I can't reach your saved progress right now; we can start fresh and I'll keep today's work."
+UNKNOWN = (
+    "I can't reach your saved progress right now; we can start fresh and I'll keep today's work."
+)
 
 
 def stored_state(table: str, user_id: str) -> RunnerState:
