@@ -267,14 +267,15 @@ class RunnerState:
         return self.shrunk()._document()
 
     def shrunk(self, limit: int = MAX_STATE_BYTES) -> RunnerState:
-        """A smaller state with the same counts: details, then listed entries, then runs go."""
+        """A smaller state with the same counts: the details of completions go first, then
+        other devices' runs, then listed completions (summarised, then only counted)."""
         state = replace(self, history=tuple(entry.brief() for entry in self.history))
+        if encoded_size(state._document()) > limit:
+            state = replace(state, runs=())
         kept = len(state.history)
         while encoded_size(state._document()) > limit and kept > 0:
             kept //= 2
             state = _spill(state, kept, SUMMARY_KEPT if kept else 0)
-        if encoded_size(state._document()) > limit:
-            state = replace(state, runs=(), ended=())
         return state
 
     def _document(self) -> dict[str, Any]:
