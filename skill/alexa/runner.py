@@ -8,6 +8,7 @@ the unsaved state travels on in the session attributes until a later turn saves 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -114,6 +115,18 @@ def identify(handler_input: HandlerInput) -> str:
     return runner_key(user_id, person_id if isinstance(person_id, str) else None)
 
 
+def device_key(handler_input: HandlerInput) -> str:
+    """A short hash of the device the request comes from ("" when it names none)."""
+    envelope = handler_input.request_envelope
+    system = envelope.context.system if envelope.context else None
+    device_id = getattr(getattr(system, "device", None), "device_id", None)
+    return hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
+
+
+def hashed_device(device_id: str) -> str:
+    return hashlib.sha256(b"device:" + device_id.encode("utf-8")).hexdigest()[:16]
+
+
 def log_field(value: Any, limit: int = 200) -> str:
     """A value from a request, safe to put in a log line: one line, printable, bounded."""
     text = value if isinstance(value, str) else repr(value)
@@ -140,8 +153,9 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
 
 
 class LoadRunnerInterceptor(AbstractRequestInterceptor):
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, clock: Callable[[], float] = time.time) -> None:
         self.store = store
+        self.clock = clock
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.monotonic()
@@ -171,8 +185,9 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                 log.warning("store unavailable at session start: %s", type(error).__name__)
                 record = RunnerRecord(key=key, state={}, version=0, turn_at=0.0)
                 unknown = read_failed = True
-            # A new session is on the most recently active run.
-            state = RunnerState.from_json(record.state).latest()
+            # A new session is on the most recently active run not in use on another device.
+            device = device_key(handler_input)
+            state = RunnerState.from_json(record.state).latest(device, self.clock())
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
             record, state, state, unsaved, unknown, told, started, read_failed
         )
@@ -202,9 +217,9 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         if turn.unknown and not told:
             say.append(STORE_SENTENCES["unknown"])
             told = True
-        if turn.changed:
-            now = self.clock()
-            state = after_turn(turn.loaded, turn.state, now)
+        now = self.clock()
+        state = after_turn(turn.loaded, turn.state, now, device_key(handler_input), release=ending)
+        if turn.unsaved or state != turn.loaded:
             wanted = RunnerRecord(
                 key=record.key, state=state.to_json(), version=record.version, turn_at=now
             )
@@ -223,7 +238,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
                         "progress lost at the end of a session: %s (%s)",
                         type(error).__name__,
                         "a completion"
-                        if len(state.history) != len(turn.loaded.history)
+                        if state.total_completed() != turn.loaded.total_completed()
                         else "a turn",
                     )
                     say.append(STORE_SENTENCES["lost"])

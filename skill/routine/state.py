@@ -58,7 +58,8 @@ class Progress:
     ``served_at`` is the server clock when the block was served from ``from_cue`` (after
     ``lead_s`` seconds of lead-in speech); ``None`` means nothing is playing and the runner
     waits at ``(block, from_cue)``, e.g. after a pause or an interruption. ``updated_at`` is
-    when a turn last changed this run (stamped by :func:`after_turn`).
+    when a turn last changed this run, and ``device`` on which device (both stamped by
+    :func:`after_turn`).
     """
 
     routine: str
@@ -72,6 +73,7 @@ class Progress:
     exercise: str
     skipped: tuple[str, ...] = ()
     updated_at: float = 0.0
+    device: str = ""  # (a hash of) the device that last moved this run
 
     def waiting_at(self, block: int, from_cue: int, exercise: str) -> Progress:
         return replace(
@@ -94,6 +96,8 @@ class Progress:
             data["skipped"] = list(self.skipped)
         if self.updated_at:
             data["updated_at"] = self.updated_at
+        if self.device:
+            data["device"] = self.device
         return data
 
     @staticmethod
@@ -119,6 +123,7 @@ class Progress:
             exercise=_text(data.get("exercise", ""), allow_empty=True),
             skipped=_ids(data.get("skipped", [])),
             updated_at=_number(data.get("updated_at", 0.0), MAX_TIME),
+            device=_text(data.get("device", ""), allow_empty=True),
         )
 
 
@@ -251,9 +256,22 @@ class RunnerState:
         rest = tuple(p for p in everything if p is not chosen)
         return replace(self, progress=chosen, runs=_newest_first(rest))
 
-    def latest(self) -> RunnerState:
-        """The state a session starting now sees: on the most recently active open run."""
-        return join(self, RunnerState())
+    def latest(self, device: str = "", now: float | None = None) -> RunnerState:
+        """The state a session starting now on ``device`` sees: on the most recently active
+        open run. A run another device holds (its session may still be going) is not taken
+        from it: this session goes on from the same place as a run of its own, so each device
+        keeps its own run and each completion it hears is counted."""
+        state = join(self, RunnerState())
+        progress = state.progress
+        if not device or now is None or progress is None or progress.device in ("", device):
+            return state
+        own = replace(
+            progress,
+            run=f"{progress.routine[:24]}-{int(now * 1000)}-{device[:8]}",
+            device=device,
+            updated_at=now,
+        )
+        return replace(state, progress=own, runs=_newest_first((progress, *state.runs)))
 
     def normalised(self, extra: Iterable[HistoryEntry] = ()) -> RunnerState:
         """The same knowledge within every bound (see :func:`join`)."""
@@ -356,14 +374,23 @@ def join(a: RunnerState, b: RunnerState, *, focus: str | _Latest | None = LATEST
     return replace(state, runs=open_runs, ended=ended).focused(focus)
 
 
-def after_turn(before: RunnerState, after: RunnerState, now: float) -> RunnerState:
+def after_turn(
+    before: RunnerState,
+    after: RunnerState,
+    now: float,
+    device: str = "",
+    *,
+    release: bool = False,
+) -> RunnerState:
     """Stamp what a turn changed with the time, so that a merge can tell the newer change:
-    the run it moved, a pace it chose, a run it ended (finished, or left for another)."""
+    the run it moved (and on which device), a pace it chose, a run it ended (finished, or
+    left for another). ``release``: the session ends, so its run is free for any device."""
     state = after
-    if after.progress is not None and (
-        before.progress is None or after.progress != before.progress
-    ):
-        state = replace(state, progress=replace(after.progress, updated_at=now))
+    progress = after.progress
+    if progress is not None:
+        holder = "" if release else device
+        if before.progress is None or progress != before.progress or progress.device != holder:
+            state = replace(state, progress=replace(progress, updated_at=now, device=holder))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress

@@ -27,6 +27,7 @@ from ssml_rules import check_ssml
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.plan import compile_plan
+from skill.alexa.runner import hashed_device
 from skill.routine.state import RunnerState, after_turn
 from skill.storage import open_store, runner_key
 
@@ -176,7 +177,8 @@ def in_flight_result(runner: Runner, stored: dict[str, Any]) -> bool:
     for now in moments:
         reply = COMMANDS[command](earlier, now)
         for stamp in moments:
-            if after_turn(earlier, reply.state, stamp).to_json() == stored:
+            stamped = after_turn(earlier, reply.state, stamp, hashed_device(runner.echo.device_id))
+            if stamped.to_json() == stored:
                 return True
     return False
 

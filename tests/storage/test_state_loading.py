@@ -181,7 +181,13 @@ def test_counts_of_older_completions_are_read_only_when_sane() -> None:
 def test_summarised_and_ended_items_are_read_strictly() -> None:
     state = RunnerState.from_json(
         {
-            "summarised": [["a", "foot", 5.0], ["b", "foot"], ["c", 3, 5.0], "d", ["e", "quick", 6]],
+            "summarised": [
+                ["a", "foot", 5.0],
+                ["b", "foot"],
+                ["c", 3, 5.0],
+                "d",
+                ["e", "quick", 6],
+            ],
             "ended": [["r1", 5.0], ["r2"], ["r3", -1], [4, 5.0], ["r5", 7.0, 1]],
         }
     )
@@ -260,7 +266,12 @@ def test_a_session_starting_now_is_on_the_most_recently_active_run() -> None:
     st.sampled_from(["progress", "history", "runs", "summarised", "ended", "earlier", "floor"]),
 )
 def test_fuzzed_documents_load_to_a_fixed_point_within_the_bound(value: Any, name: str) -> None:
-    for document in (value, {name: value}, {name: [value]}, {"progress": {**PROGRESS, name: value}}):
+    for document in (
+        value,
+        {name: value},
+        {name: [value]},
+        {"progress": {**PROGRESS, name: value}},
+    ):
         state = RunnerState.from_json(document)
         encoded = state.to_json()
         assert encoded_size(encoded) <= MAX_STATE_BYTES
