@@ -218,7 +218,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             say.append(STORE_SENTENCES["unknown"])
             told = True
         now = self.clock()
-        state = after_turn(turn.loaded, turn.state, now, device_key(handler_input), release=ending)
+        state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
         if turn.unsaved or state != turn.loaded:
             wanted = RunnerRecord(
                 key=record.key, state=state.to_json(), version=record.version, turn_at=now

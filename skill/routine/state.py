@@ -258,12 +258,14 @@ class RunnerState:
 
     def latest(self, device: str = "", now: float | None = None) -> RunnerState:
         """The state a session starting now on ``device`` sees: on the most recently active
-        open run. A run another device holds (its session may still be going) is not taken
-        from it: this session goes on from the same place as a run of its own, so each device
-        keeps its own run and each completion it hears is counted."""
+        open run. A run last moved on another device is not taken from it (its session may
+        still be going): this session goes on from the same place as a run of its own, so each
+        device keeps its own run and each completion heard is counted once. The run it came
+        from is ended as of its last move: only a later move there (its device was still
+        going) keeps it open."""
         state = join(self, RunnerState())
         progress = state.progress
-        if not device or now is None or progress is None or progress.device in ("", device):
+        if not device or now is None or progress is None or progress.device == device:
             return state
         own = replace(
             progress,
@@ -271,7 +273,8 @@ class RunnerState:
             device=device,
             updated_at=now,
         )
-        return replace(state, progress=own, runs=_newest_first((progress, *state.runs)))
+        ended = _newest_ended((*state.ended, (progress.run, progress.updated_at)))
+        return join(replace(state, progress=own, ended=ended), RunnerState(), focus=own.run)
 
     def normalised(self, extra: Iterable[HistoryEntry] = ()) -> RunnerState:
         """The same knowledge within every bound (see :func:`join`)."""
@@ -375,22 +378,15 @@ def join(a: RunnerState, b: RunnerState, *, focus: str | _Latest | None = LATEST
 
 
 def after_turn(
-    before: RunnerState,
-    after: RunnerState,
-    now: float,
-    device: str = "",
-    *,
-    release: bool = False,
+    before: RunnerState, after: RunnerState, now: float, device: str = ""
 ) -> RunnerState:
     """Stamp what a turn changed with the time, so that a merge can tell the newer change:
     the run it moved (and on which device), a pace it chose, a run it ended (finished, or
-    left for another). ``release``: the session ends, so its run is free for any device."""
+    left for another)."""
     state = after
     progress = after.progress
-    if progress is not None:
-        holder = "" if release else device
-        if before.progress is None or progress != before.progress or progress.device != holder:
-            state = replace(state, progress=replace(progress, updated_at=now, device=holder))
+    if progress is not None and (before.progress is None or progress != before.progress):
+        state = replace(state, progress=replace(progress, updated_at=now, device=device))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress

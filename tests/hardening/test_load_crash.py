@@ -24,10 +24,10 @@ from alexa_client import SKILL_ID, Answer, Echo, get
 from servers import ServiceProcess
 from ssml_rules import check_ssml
 
+from skill.alexa.runner import hashed_device
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.plan import compile_plan
-from skill.alexa.runner import hashed_device
 from skill.routine.state import RunnerState, after_turn
 from skill.storage import open_store, runner_key
 

@@ -102,7 +102,7 @@ def test_merge_counts_a_completion_once_whether_listed_summarised_or_only_counte
         a = a.with_completion(entry)
     assert a.floor is not None and a.deep and a.summarised, "all three parts are in use"
     b = RunnerState(welcomed=True)
-    for entry in runs[20:120] + [_done("late", 5000.0)]:
+    for entry in [*runs[20:120], _done("late", 5000.0)]:
         b = b.with_completion(entry)
 
     for stored, mine in ((a, b), (b, a)):

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from skill.routine.state import HISTORY_KEPT, HistoryEntry, Preferences, Progress, RunnerState
 from skill.storage import (
     ProgressStore,
     RunnerRecord,
@@ -19,7 +20,6 @@ from skill.storage import (
     StoreUnavailable,
     runner_key,
 )
-from skill.routine.state import HISTORY_KEPT, HistoryEntry, Preferences, Progress, RunnerState
 from skill.storage.sqlite import SQLiteStore
 
 # Every kind of JSON value the engine may store, with the numbers floats get wrong easily.
