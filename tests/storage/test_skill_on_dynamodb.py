@@ -87,7 +87,10 @@ def test_store_down_mid_routine_then_back_loses_nothing(
     saved_before = stored_state(dynamodb_table, echo.user_id)
 
     switch.switch_off()
-    assert get(url + "/healthz").status == 503
+    health = get(url + "/healthz")
+    assert health.status == 503
+    assert health.body == {"status": "unavailable", "reason": "the progress store is not answering"}
+    assert dynamodb_table not in str(health.body) and "127.0.0.1" not in str(health.body)
     down = echo.intent("NextStepIntent")
     assert down.status == 200 and NOT_SAVED in down.speech, "the runner still hears the answer"
     assert "Second one." in down.speech or "Last one." in down.speech or "Left foot" in down.speech
