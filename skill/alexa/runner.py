@@ -174,10 +174,15 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             # stored one: the store still holds everything saved so far.
             record = record_from_session(key, carried)
             if record is not None:
+                state = RunnerState.from_json(record.state)
+                if state.to_json() != record.state:
+                    # Not a state this service wrote (reading it dropped something): saving
+                    # it on its version could erase what is stored, so read the store instead.
+                    record = None
+            if record is not None:
                 unsaved = carried.get("unsaved") is True
                 unknown = carried.get("unknown") is True and record.version == 0
                 told = carried.get("told") is True
-                state = RunnerState.from_json(record.state)
         if record is None:
             try:
                 record = self.store.load(key)
