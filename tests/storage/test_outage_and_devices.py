@@ -8,14 +8,20 @@ runner heard without being told it could not be saved is in the stored count, ex
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import dynamo_server
 import pytest
 from alexa_client import Answer, Echo
+from dynamo_server import free_loopback_port
 from flask import Flask
 from tcp_switch import TcpSwitch, tcp_switch
 
@@ -23,6 +29,7 @@ from skill.alexa.runner import SAVE_BUDGET_S, STORE_SENTENCES
 from skill.app import create_app
 from skill.routine.state import HISTORY_KEPT, RunnerState
 from skill.storage import open_store, runner_key
+from skill.storage.dynamodb import create_table
 
 UNKNOWN = STORE_SENTENCES["unknown"]
 NOT_SAVED = STORE_SENTENCES["not_saved"]
@@ -252,3 +259,71 @@ def test_many_devices_at_once_past_the_listed_history_count_every_completion_hea
     assert state.total_completed() == len(heard) - len(told_lost)
     assert len(state.history) == HISTORY_KEPT, (len(heard), len(told_lost))
     assert len(json.dumps(state.to_json())) < 16_000
+
+
+@pytest.fixture
+def stoppable_server(
+    monkeypatch: pytest.MonkeyPatch, isolated_aws: None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A DynamoDB-protocol server of this test's own, to stop (SIGSTOP) and continue (SIGCONT)
+    on the same data: requests then hang instead of being refused."""
+    port = free_loopback_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", dynamo_server._LAUNCHER, "127.0.0.1", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with tempfile.TemporaryFile() as log:
+            dynamo_server._wait_until_answering(server, port, log)
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{port}",
+        }.items():
+            monkeypatch.setenv(name, value)
+        yield server
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_stopped_server_makes_no_turn_wait_past_alexas_limit_and_loses_nothing(
+    stoppable_server: subprocess.Popen[bytes],
+) -> None:
+    create_table("stopped")
+    clock = Clock()
+    app = create_app(
+        {"STORE_URL": "dynamodb://stopped", "VERIFY_SIGNATURES": False, "CLOCK": clock}
+    )
+    echo = Device(url="", device_id="amzn1.ask.device.den", app=app, clock=clock)
+    echo.finish_quick_routine()
+    answer = echo.one_shot("StartRoutineIntent", routine="quick routine|quick")
+    for _ in range(10):
+        answer = echo.intent("NextStepIntent")
+    assert not answer.ends_session
+
+    stoppable_server.send_signal(signal.SIGSTOP)
+    started = time.monotonic()
+    on = echo.intent("NextStepIntent")
+    assert time.monotonic() - started < 4.0 and on.speech.endswith(NOT_SAVED)
+    threading.Timer(2.5, stoppable_server.send_signal, args=(signal.SIGCONT,)).start()
+    started = time.monotonic()
+    done = echo.intent("NextStepIntent")  # the last turn: retried while the server is stopped
+    took = time.monotonic() - started
+    assert done.ends_session and FINISHED in done.speech
+    assert took < 8.0, "inside Alexa's limit"
+    store = open_store("dynamodb://stopped")
+    try:
+        state = RunnerState.from_json(store.load(runner_key(echo.user_id)).state)
+    finally:
+        store.close()
+    if LOST in done.speech:
+        assert state.total_completed() >= 1
+    else:
+        assert state.total_completed() == 2, "heard as saved, and saved"
+    app.extensions["footcoach"].store.close()
