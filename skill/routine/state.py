@@ -48,7 +48,8 @@ MAX_COUNT = 2**31 - 1
 
 
 class Invalid(ValueError):
-    """A value read from a carried record or the store is not one this code could have written."""
+    """A value read from a carried record or the store is not one this code could have written
+    (raised without a message: it never leaves this module, the item is just left out)."""
 
 
 @dataclass(frozen=True)
@@ -371,9 +372,15 @@ def join(a: RunnerState, b: RunnerState, *, focus: str | _Latest | None = LATEST
         floor=floor,
     )
     state = _spill(state, HISTORY_KEPT, SUMMARY_KEPT)
-    open_runs, ended = _join_runs(a, b, state.known_runs())
+    open_runs, ended, every_run = _join_runs(a, b, state.known_runs())
     if isinstance(focus, _Latest):
         focus = open_runs[0].run if open_runs else None
+    elif focus is not None and all(run.run != focus for run in open_runs):
+        # A session stays on its run even when more recent runs of other devices crowd it out
+        # of those kept (it is kept once more, not ended).
+        stayed = every_run.get(focus)
+        if stayed is not None and stayed[3] is not None:
+            open_runs = (*open_runs, stayed[3])
     return replace(state, runs=open_runs, ended=ended).focused(focus)
 
 
@@ -451,10 +458,14 @@ def _spill(state: RunnerState, listed: int, summarised: int) -> RunnerState:
     )
 
 
+_RunVersion = tuple[float, int, str, Progress | None]  # (time, ended?, canonical json, run)
+
+
 def _join_runs(
     a: RunnerState, b: RunnerState, completed: frozenset[str]
-) -> tuple[tuple[Progress, ...], tuple[tuple[str, float], ...]]:
-    """The RUNS_KEPT most recently active runs; an ended run stays ended."""
+) -> tuple[tuple[Progress, ...], tuple[tuple[str, float], ...], dict[str, _RunVersion]]:
+    """The RUNS_KEPT most recently active runs (an ended run stays ended), and the latest
+    version of every run either state knows."""
     latest: dict[str, tuple[float, int, str, Progress | None]] = {}
     for state in (a, b):
         for progress in (*((state.progress,) if state.progress else ()), *state.runs):
@@ -474,7 +485,7 @@ def _join_runs(
     kept = ranked[:RUNS_KEPT]
     open_runs = tuple(version[3] for _, version in kept if version[3] is not None)
     ended = tuple((run, version[0]) for run, version in kept if version[3] is None)
-    return open_runs, ended
+    return open_runs, ended, latest
 
 
 def _keep_later(
@@ -542,13 +553,13 @@ def _valid(parse: Any, items: Any) -> list[Any]:
 
 def _summary_entry(item: Any) -> HistoryEntry:
     if not isinstance(item, list) or len(item) != 3:
-        raise Invalid("a summarised completion is [id, routine, completed_at]")
+        raise Invalid  # a summarised completion is [id, routine, completed_at]
     return HistoryEntry(_text(item[0]), _text(item[1]), _number(item[2], MAX_TIME), 0.0)
 
 
 def _ended_run(item: Any) -> tuple[str, float]:
     if not isinstance(item, list) or len(item) != 2:
-        raise Invalid("an ended run is [run id, ended_at]")
+        raise Invalid  # an ended run is [run id, ended_at]
     return _text(item[0]), _number(item[1], MAX_TIME)
 
 
@@ -575,39 +586,39 @@ def _floor(data: Any) -> Floor | None:
 
 def _mapping(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise Invalid("expected an object")
+        raise Invalid  # expected an object
     return data
 
 
 def _text(value: Any, *, allow_empty: bool = False) -> str:
     if not isinstance(value, str) or len(value) > MAX_TEXT or (not value and not allow_empty):
-        raise Invalid("expected a short non-empty string")
+        raise Invalid  # expected a short non-empty string
     if not value.isprintable():
-        raise Invalid("expected printable text")
+        raise Invalid  # expected printable text
     return value
 
 
 def _ids(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) > MAX_EXERCISES:
-        raise Invalid("expected a short list of ids")
+        raise Invalid  # expected a short list of ids
     ids = tuple(_text(item) for item in value)
     if len(set(ids)) != len(ids):
-        raise Invalid("an id is listed twice")
+        raise Invalid  # an id is listed twice
     return ids
 
 
 def _number(value: Any, limit: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid("expected a number")
+        raise Invalid  # expected a number
     if isinstance(value, int) and abs(value) > limit:
-        raise Invalid("number out of range")
+        raise Invalid  # number out of range
     number = float(value)
     if not math.isfinite(number) or not 0 <= number <= limit:
-        raise Invalid("expected a finite number in range")
+        raise Invalid  # expected a finite number in range
     return number
 
 
 def _count(value: Any, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
-        raise Invalid("expected a whole number in range")
+        raise Invalid  # expected a whole number in range
     return value

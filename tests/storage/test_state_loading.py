@@ -4,6 +4,7 @@ bounded, and a bad value is *rejected* (left out), not merely survived."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,7 +25,9 @@ from skill.routine.state import (
     Preferences,
     Progress,
     RunnerState,
+    after_turn,
     encoded_size,
+    join,
 )
 
 PROGRESS: dict[str, Any] = {
@@ -257,7 +260,7 @@ def test_a_session_starting_now_is_on_the_most_recently_active_run() -> None:
     assert loaded == state, "a carried state stays on its run"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=80),
@@ -277,3 +280,85 @@ def test_fuzzed_documents_load_to_a_fixed_point_within_the_bound(value: Any, nam
         encoded = state.to_json()
         assert encoded_size(encoded) <= MAX_STATE_BYTES
         assert RunnerState.from_json(json.loads(json.dumps(encoded))) == state
+
+
+def on_device(run: str, at: float, device: str) -> Progress:
+    return Progress("foot", 2, 1, None, 0.0, run, 1.0, "fp", "calf_drops", (), at, device)
+
+
+def test_a_new_session_goes_on_from_another_devices_run_as_a_run_of_its_own() -> None:
+    kitchen = on_device("foot-1", 100.0, "kitchen0")
+    state = RunnerState(progress=kitchen, welcomed=True)
+
+    mine = state.latest("bedroom1", 130.0)
+
+    assert mine.progress == replace(
+        kitchen, run="foot-130000-bedroom1", device="bedroom1", updated_at=130.0
+    )
+    assert mine.runs == () and mine.ended == (("foot-1", 100.0),), "ended as of its last move"
+    assert RunnerState.from_json(mine.to_json()) == mine
+    # The same device goes on with its own run; no device or no time: no fork either.
+    assert state.latest("kitchen0", 130.0) == state
+    assert state.latest("", 130.0) == state and state.latest("bedroom1") == state
+    assert RunnerState().latest("bedroom1", 130.0) == RunnerState()
+    # A later move in the kitchen reopens its run; then it is the most recent again.
+    later = RunnerState(progress=replace(kitchen, block=3, updated_at=140.0))
+    both = join(mine, later)
+    assert both.progress == replace(kitchen, block=3, updated_at=140.0)
+    assert both.ended == ()
+    assert {run.run for run in both.runs} == {"foot-130000-bedroom1"}
+    # A run with a long routine id still gets an id within the bound.
+    long = replace(kitchen, routine="r" * MAX_TEXT)
+    forked = RunnerState(progress=long).latest("d" * 16, 1.0)
+    assert forked.progress is not None and forked.progress.run == "r" * 24 + "-1000-dddddddd"
+
+
+def test_a_turn_stamps_the_device_and_stays_on_the_sessions_run() -> None:
+    other = on_device("other", 500.0, "hall")
+    before = RunnerState(progress=on_device("mine", 10.0, "den"), runs=(other,))
+    after = replace(before, progress=replace(before.progress, block=5))  # type: ignore[type-var]
+    stamped = after_turn(before, after, 20.0, "den")
+    assert stamped.progress == replace(on_device("mine", 20.0, "den"), block=5)
+    assert stamped.runs == (other,), "the more recent run elsewhere does not take the session"
+    assert after_turn(before, before, 30.0, "den") is before
+
+
+def test_ended_runs_keep_their_latest_end_once() -> None:
+    state = RunnerState(ended=(("a", 5.0), ("b", 9.0), ("a", 7.0)))
+    assert join(state, RunnerState()).ended == (("b", 9.0), ("a", 7.0))
+    assert join(RunnerState(ended=(("a", 7.0),)), RunnerState(ended=(("a", 5.0),))).ended == (
+        ("a", 7.0),
+    )
+
+
+def test_parsing_helpers_return_what_they_read() -> None:
+    assert HistoryEntry.from_json(ENTRY) == HistoryEntry.parse(ENTRY)
+    assert Progress.from_json(PROGRESS) == Progress.parse(PROGRESS)
+    assert HistoryEntry.from_json([ENTRY]) is None and Progress.from_json("x") is None
+
+
+def test_a_large_state_reads_back_exactly_with_summarised_and_counted_completions() -> None:
+    state = RunnerState(welcomed=True)
+    for n in range(HISTORY_KEPT + SUMMARY_KEPT + 30):
+        state = state.with_completion(HistoryEntry(f"r{n}", "foot", 1000.0 + n, 600.0))
+    assert len(state.summarised) == SUMMARY_KEPT and state.deep == (("foot", 30),)
+    assert all(entry.seconds == 0.0 for entry in state.summarised)
+    assert state.floor == (1029.0, "r29")
+    assert RunnerState.from_json(json.loads(json.dumps(state.to_json()))) == state
+
+
+def test_shrinking_drops_details_first_and_keeps_every_listed_completion_if_that_suffices() -> None:
+    details = tuple(f"exercise_{n:02d}_{'x' * 40}" for n in range(MAX_EXERCISES))
+    state = RunnerState()
+    for n in range(HISTORY_KEPT):
+        state = state.with_completion(HistoryEntry(f"r{n}", "foot", float(n), 1.0, details))
+    size = encoded_size(state._document())
+    brief = encoded_size(
+        replace(state, history=tuple(e.brief() for e in state.history))._document()
+    )
+    shrunk = state.shrunk(limit=brief)
+    assert size > brief and len(shrunk.history) == HISTORY_KEPT
+    assert all(not entry.done for entry in shrunk.history)
+    assert state.shrunk(limit=brief - 1).total_completed() == HISTORY_KEPT
+    assert len(state.shrunk(limit=brief - 1).history) < HISTORY_KEPT
+    assert state.shrunk(limit=size).history == tuple(e.brief() for e in state.history)
