@@ -190,7 +190,8 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                 log.warning("store unavailable at session start: %s", type(error).__name__)
                 record = RunnerRecord(key=key, state={}, version=0, turn_at=0.0)
                 unknown = read_failed = True
-            # A new session is on the most recently active run not in use on another device.
+            # A new session is on the most recently active run; one last moved on another
+            # device goes on here as a run of this device's own (RunnerState.latest).
             device = device_key(handler_input)
             state = RunnerState.from_json(record.state).latest(device, self.clock())
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
