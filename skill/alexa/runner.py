@@ -218,6 +218,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         session_over = isinstance(request, SessionEndedRequest)
         ending = session_over or response.should_end_session is True
         record = turn.record
+        carried_state: dict[str, Any] | None = None  # the record's own, once one is saved
         unsaved, told = False, turn.told
         say: list[str] = []
         if turn.unknown and not told:
@@ -225,7 +226,11 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             told = True
         now = self.clock()
         state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
-        if turn.unsaved or state != turn.loaded:
+        if not (turn.unsaved or state != turn.loaded):
+            # Nothing to save: the state as this session sees it travels on, as this service
+            # writes it (so the next turn can tell it from one it did not write).
+            carried_state = state.to_json()
+        else:
             wanted = RunnerRecord(
                 key=record.key, state=state.to_json(), version=record.version, turn_at=now
             )
@@ -257,7 +262,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
-            "state": record.state,
+            "state": record.state if carried_state is None else carried_state,
             "unsaved": unsaved,
             "unknown": turn.unknown and record.version == 0,
             "told": told,
