@@ -164,7 +164,7 @@ def test_counts_of_older_completions_are_read_only_when_sane() -> None:
     state = RunnerState.from_json(
         {
             "history": listed,
-            "earlier": {"foot": 3, "quick": 0, "bad": -1, "big": 2**31, "t": True, "": 2},
+            "earlier": {"bad": -1, "foot": 3, "quick": 0, "big": 2**31, "t": True, "": 2},
             "floor": [1_000.0, "x"],
         }
     )
@@ -180,6 +180,8 @@ def test_counts_of_older_completions_are_read_only_when_sane() -> None:
         loaded = RunnerState.from_json({"earlier": {"foot": 1}, "floor": bad_floor})
         assert loaded.floor == (0.0, ""), bad_floor
     assert RunnerState.from_json({"earlier": [["foot", 1]]}).deep == ()
+    legacy_floor = RunnerState.from_json({"earlier": {"foot": 1}, "floor": [5.0, ""]})
+    assert legacy_floor.floor == (5.0, "")
 
 
 def test_summarised_and_ended_items_are_read_strictly() -> None:
