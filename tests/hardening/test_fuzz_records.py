@@ -60,7 +60,7 @@ fuzzed_states = st.one_of(
                 for i in range(n)
             ]
         },
-        st.integers(0, 3000),
+        st.integers(0, 2500),
         st.text(alphabet="ab", max_size=60),
     ),
 )
@@ -125,7 +125,8 @@ def test_fuzzed_carried_records_never_crash_overflow_or_erase(
 
     answer = app.test_client().post("/alexa", data=envelope(user, intent, carried))
 
-    assert answer.status_code in (200, 400), answer.get_data(as_text=True)
+    # 413: a body over the service's limit is refused before anything is read.
+    assert answer.status_code in (200, 400, 413), answer.get_data(as_text=True)
     assert all(size <= MAX_STATE_BYTES for size in store.sizes), store.sizes
     after = store.load(key)
     state = RunnerState.from_json(after.state)

@@ -223,7 +223,10 @@ def test_a_kill_in_the_middle_of_the_load_leaves_only_states_runners_reached(
     for runner in runners:
         record = stored[runner.key]
         progress = record.state["progress"]
-        echo = Echo(service.url + "/alexa", user_id=runner.echo.user_id)
+        # The same Echo, after the restart (another device would go on as a run of its own).
+        echo = Echo(
+            service.url + "/alexa", user_id=runner.echo.user_id, device_id=runner.echo.device_id
+        )
         welcome = echo.launch()
         assert welcome.status == 200
         went_on = echo.intent("AMAZON.YesIntent")
