@@ -599,12 +599,19 @@ def _text(value: Any, *, allow_empty: bool = False) -> str:
 
 
 def _ids(value: Any) -> tuple[str, ...]:
+    """A short list of exercise ids: a malformed list reads as none, a malformed or repeated
+    id is left out (losing a resume point over a detail would cost the runner more)."""
     if not isinstance(value, list) or len(value) > MAX_EXERCISES:
-        raise Invalid  # expected a short list of ids
-    ids = tuple(_text(item) for item in value)
-    if len(set(ids)) != len(ids):
-        raise Invalid  # an id is listed twice
-    return ids
+        return ()
+    ids: list[str] = []
+    for item in value:
+        try:
+            text = _text(item)
+        except Invalid:
+            continue
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
 
 
 def _number(value: Any, limit: float) -> float:
