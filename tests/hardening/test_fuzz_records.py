@@ -41,9 +41,15 @@ def stored_state() -> RunnerState:
     return state
 
 
+def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Lists and objects of what ``inner`` draws (a named function: hypothesis reads its source
+    to check that it recurses, which fails for some lambdas)."""
+    return st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=12), inner)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=70),
-    lambda inner: st.lists(inner, max_size=8) | st.dictionaries(st.text(max_size=10), inner),
+    nested,
     max_leaves=30,
 )
 state_keys = st.sampled_from(

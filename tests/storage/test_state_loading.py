@@ -279,11 +279,17 @@ def test_a_session_starting_now_is_on_the_most_recently_active_run() -> None:
     assert loaded == state, "a carried state stays on its run"
 
 
+def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Lists and objects of what ``inner`` draws (a named function: hypothesis reads its source
+    to check that it recurses, which fails for some lambdas)."""
+    return st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=12), inner)
+
+
 @settings(deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=80),
-        lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=12), inner),
+        nested,
         max_leaves=40,
     ),
     st.sampled_from(["progress", "history", "runs", "summarised", "ended", "earlier", "floor"]),
