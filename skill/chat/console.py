@@ -92,11 +92,8 @@ def store_state_reader(store_url: str | None, user_id: str) -> StateReader:
             raise ChatError(f"cannot read the store: {type(error).__name__}: {error}") from error
         if record is None or getattr(record, "version", None) == 0:
             return f"no progress stored yet for this profile in {url}"
-        shown = {
-            "store": str(url),
-            "version": getattr(record, "version", None),
-            "state": getattr(record, "state", record),
-        }
+        shown = {"store": str(url), "version": getattr(record, "version", None),
+                 "state": getattr(record, "state", record)}
         return json.dumps(shown, indent=2, sort_keys=True, default=str)
 
     return read
@@ -104,10 +101,8 @@ def store_state_reader(store_url: str | None, user_id: str) -> StateReader:
 
 def remote_state_reader(url: str) -> StateReader:
     def read() -> str:
-        raise ChatError(
-            f"/state is not available remotely: the store belongs to {url}; "
-            "run the chat in-process (without --url) on that machine"
-        )
+        raise ChatError(f"/state is not available remotely: the store belongs to {url}; "
+                        "run the chat in-process (without --url) on that machine")
 
     return read
 
@@ -133,18 +128,9 @@ def describe(utterance: Utterance) -> str:
 class Console:
     """The read-resolve-send-show loop."""
 
-    def __init__(
-        self,
-        *,
-        resolver: Resolver,
-        conversation: Conversation,
-        player: Player,
-        errors: TextIO,
-        interactive: bool,
-        concurrent_input: bool,
-        state_reader: StateReader,
-        show_intents: bool = False,
-    ) -> None:
+    def __init__(self, *, resolver: Resolver, conversation: Conversation, player: Player,
+                 errors: TextIO, interactive: bool, concurrent_input: bool,
+                 state_reader: StateReader, show_intents: bool = False) -> None:
         self.resolver = resolver
         self.conversation = conversation
         self.player = player
@@ -178,7 +164,7 @@ class Console:
     def say_once(self, phrase: str) -> int:
         """--say: one request, as a one-shot, then exit."""
         if phrase.strip().startswith("/intent"):
-            utterance = self._intent_command(phrase.strip()[len("/intent") :])
+            utterance = self._intent_command(phrase.strip()[len("/intent"):])
         else:
             utterance = self.resolver.resolve(phrase)
         if utterance is None or utterance.kind == "nothing":
@@ -351,8 +337,7 @@ class Console:
             name = f"AMAZON.{name}"
         if model.intent(name) is None:
             self.output.line(
-                f"(note: {name} is not in the {model.locale} model; sending it anyway)"
-            )
+                f"(note: {name} is not in the {model.locale} model; sending it anyway)")
         values: dict[str, str] = {}
         current: str | None = None
         for word in words[1:]:
@@ -431,95 +416,46 @@ class Console:
 
 def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `footcoach chat`."""
-    parser.add_argument(
-        "--url",
-        help="talk to a running service, e.g. "
-        "http://127.0.0.1:5000/alexa (its signature checks must be off); "
-        "default: the skill in this process, on FOOTCOACH_STORE",
-    )
-    parser.add_argument(
-        "--locale",
-        default=DEFAULT_LOCALE,
-        help="interaction model to resolve phrases with (default %(default)s)",
-    )
-    parser.add_argument(
-        "--model",
-        type=Path,
-        dest="model_path",
-        metavar="FILE",
-        help="interaction model file (default interaction_models/LOCALE.json)",
-    )
-    parser.add_argument(
-        "--profile",
-        default=DEFAULT_PROFILE,
-        help="who is talking: the same profile resumes the same progress (default %(default)s)",
-    )
-    parser.add_argument(
-        "--store",
-        dest="store_url",
-        metavar="URL",
-        help="in-process store URL (default: FOOTCOACH_STORE, else the user data directory)",
-    )
-    parser.add_argument(
-        "--realtime",
-        action="store_true",
-        help="wait out every pause, with a countdown; type to interrupt",
-    )
-    parser.add_argument(
-        "--speak", action="store_true", help="also speak through espeak-ng when it is installed"
-    )
-    parser.add_argument(
-        "--say", metavar="PHRASE", help="send one phrase as a one-shot, print the answer and exit"
-    )
+    parser.add_argument("--url", help="talk to a running service, e.g. "
+                        "http://127.0.0.1:5000/alexa (its signature checks must be off); "
+                        "default: the skill in this process, on FOOTCOACH_STORE")
+    parser.add_argument("--locale", default=DEFAULT_LOCALE,
+                        help="interaction model to resolve phrases with (default %(default)s)")
+    parser.add_argument("--model", type=Path, dest="model_path", metavar="FILE",
+                        help="interaction model file (default interaction_models/LOCALE.json)")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE,
+                        help="who is talking: the same profile resumes the same progress "
+                        "(default %(default)s)")
+    parser.add_argument("--store", dest="store_url", metavar="URL",
+                        help="in-process store URL (default: FOOTCOACH_STORE, else the "
+                        "user data directory)")
+    parser.add_argument("--realtime", action="store_true",
+                        help="wait out every pause, with a countdown; type to interrupt")
+    parser.add_argument("--speak", action="store_true",
+                        help="also speak through espeak-ng when it is installed")
+    parser.add_argument("--say", metavar="PHRASE",
+                        help="send one phrase as a one-shot, print the answer and exit")
     launch = parser.add_mutually_exclusive_group()
-    launch.add_argument(
-        "--launch",
-        dest="launch",
-        action="store_true",
-        default=None,
-        help="open the skill first (default when typing at a terminal)",
-    )
-    launch.add_argument(
-        "--no-launch",
-        dest="launch",
-        action="store_false",
-        help="do not open the skill first (default for piped input)",
-    )
-    parser.add_argument(
-        "--show-intents",
-        action="store_true",
-        help="show the intent and slots each phrase resolved to",
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="print every request and response envelope to stderr"
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        help="seconds to wait for --url to answer (default %(default)s)",
-    )
-    parser.add_argument(
-        "--skill-id",
-        help=f"application id to send (default: FOOTCOACH_SKILL_ID, else {DEFAULT_APPLICATION_ID})",
-    )
+    launch.add_argument("--launch", dest="launch", action="store_true", default=None,
+                        help="open the skill first (default when typing at a terminal)")
+    launch.add_argument("--no-launch", dest="launch", action="store_false",
+                        help="do not open the skill first (default for piped input)")
+    parser.add_argument("--show-intents", action="store_true",
+                        help="show the intent and slots each phrase resolved to")
+    parser.add_argument("--debug", action="store_true",
+                        help="print every request and response envelope to stderr")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS,
+                        help="seconds to wait for --url to answer (default %(default)s)")
+    parser.add_argument("--skill-id", help="application id to send (default: "
+                        f"FOOTCOACH_SKILL_ID, else {DEFAULT_APPLICATION_ID})")
 
 
 def options_from_args(args: argparse.Namespace) -> ChatOptions:
     return ChatOptions(
-        locale=args.locale,
-        url=args.url,
-        profile=args.profile,
-        realtime=args.realtime,
-        speak=args.speak,
-        say=args.say,
-        store_url=args.store_url,
-        launch=args.launch,
-        show_intents=args.show_intents,
-        debug=args.debug,
-        model_path=args.model_path,
-        timeout=args.timeout,
-        skill_id=args.skill_id,
+        locale=args.locale, url=args.url, profile=args.profile, realtime=args.realtime,
+        speak=args.speak, say=args.say, store_url=args.store_url, launch=args.launch,
+        show_intents=args.show_intents, debug=args.debug, model_path=args.model_path,
+        timeout=args.timeout, skill_id=args.skill_id,
     )
 
 
@@ -548,14 +484,9 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
-def run_chat(
-    options: ChatOptions,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-    interactive: bool | None = None,
-    concurrent_input: bool | None = None,
-) -> int:
+def run_chat(options: ChatOptions, stdin: TextIO | None = None, stdout: TextIO | None = None,
+             stderr: TextIO | None = None, interactive: bool | None = None,
+             concurrent_input: bool | None = None) -> int:
     """Run the console; returns the exit status. Streams default to the process's own."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -565,62 +496,41 @@ def run_chat(
     try:
         model_path = options.model_path or find_model_file(options.locale)
         resolver = Resolver(load_model(model_path, options.locale))
-        transport: Transport = (
-            HttpTransport(options.url, options.timeout)
-            if options.url
-            else in_process_transport(options.store_url)
-        )
+        transport: Transport = (HttpTransport(options.url, options.timeout) if options.url
+                                else in_process_transport(options.store_url))
     except ChatError as error:
         stderr.write(f"footcoach chat: {error}\n")
         return EXIT_USAGE
-    application_id = (
-        options.skill_id or os.environ.get("FOOTCOACH_SKILL_ID") or DEFAULT_APPLICATION_ID
-    )
+    application_id = (options.skill_id or os.environ.get("FOOTCOACH_SKILL_ID")
+                      or DEFAULT_APPLICATION_ID)
     identity = identity_for_profile(options.profile, application_id)
-    conversation = Conversation(
-        identity,
-        options.locale,
-        transport,
-        on_exchange=_debug_printer(stderr) if options.debug else None,
-    )
+    conversation = Conversation(identity, options.locale, transport,
+                                on_exchange=_debug_printer(stderr) if options.debug else None)
     speaker = None
     if options.speak:
         speaker = Speaker.find()
         if speaker is None:
-            stderr.write(
-                "footcoach chat: --speak needs espeak-ng, which is not installed; "
-                "continuing without speech (apt-get install espeak-ng)\n"
-            )
-    player = Player(
-        Output(stdout), realtime=options.realtime, countdown=_is_tty(stdout), speaker=speaker
-    )
+            stderr.write("footcoach chat: --speak needs espeak-ng, which is not installed; "
+                         "continuing without speech (apt-get install espeak-ng)\n")
+    player = Player(Output(stdout), realtime=options.realtime, countdown=_is_tty(stdout),
+                    speaker=speaker)
     if isinstance(transport, InProcessTransport):
-        state_reader = store_state_reader(
-            transport.store_url or options.store_url, identity.user_id
-        )
+        state_reader = store_state_reader(transport.store_url or options.store_url,
+                                          identity.user_id)
     else:
         state_reader = remote_state_reader(options.url or "")
     if concurrent_input is None:
         concurrent_input = interactive and player.takes_time
-    console = Console(
-        resolver=resolver,
-        conversation=conversation,
-        player=player,
-        errors=stderr,
-        interactive=interactive,
-        concurrent_input=concurrent_input,
-        state_reader=state_reader,
-        show_intents=options.show_intents,
-    )
+    console = Console(resolver=resolver, conversation=conversation, player=player,
+                      errors=stderr, interactive=interactive, concurrent_input=concurrent_input,
+                      state_reader=state_reader, show_intents=options.show_intents)
     if options.say is not None:
         return console.say_once(options.say)
     if interactive:
-        stdout.write(
-            f"Foot Coach chat with {transport.description}, profile "
-            f"{options.profile!r}, {options.locale} phrases from {model_path}.\n"
-            "Say it as you would to an Echo. /help lists phrases and commands; "
-            "/quit leaves.\n"
-        )
+        stdout.write(f"Foot Coach chat with {transport.description}, profile "
+                     f"{options.profile!r}, {options.locale} phrases from {model_path}.\n"
+                     "Say it as you would to an Echo. /help lists phrases and commands; "
+                     "/quit leaves.\n")
     launch = interactive if options.launch is None else options.launch
     return console.run(stdin, launch)
 

@@ -87,13 +87,8 @@ def launch_request(locale: str, moment: datetime | None = None) -> dict[str, Any
     return _request_base("LaunchRequest", locale, moment)
 
 
-def intent_request(
-    locale: str,
-    intent_name: str,
-    slots: Sequence[SlotFill],
-    application_id: str,
-    moment: datetime | None = None,
-) -> dict[str, Any]:
+def intent_request(locale: str, intent_name: str, slots: Sequence[SlotFill],
+                   application_id: str, moment: datetime | None = None) -> dict[str, Any]:
     request = _request_base("IntentRequest", locale, moment)
     request["intent"] = {
         "name": intent_name,
@@ -103,9 +98,8 @@ def intent_request(
     return request
 
 
-def session_ended_request(
-    locale: str, reason: str, moment: datetime | None = None
-) -> dict[str, Any]:
+def session_ended_request(locale: str, reason: str,
+                          moment: datetime | None = None) -> dict[str, Any]:
     if reason not in SESSION_END_REASONS:
         raise ValueError(f"unknown session end reason {reason!r}")
     request = _request_base("SessionEndedRequest", locale, moment)
@@ -184,12 +178,8 @@ def _check_slot(name: str, slot: Any) -> list[str]:
         problems.append(f"{where}.confirmationStatus is missing or invalid")
     for authority in (slot.get("resolutions") or {}).get("resolutionsPerAuthority", []):
         code = (authority.get("status") or {}).get("code")
-        if code not in {
-            "ER_SUCCESS_MATCH",
-            "ER_SUCCESS_NO_MATCH",
-            "ER_ERROR_TIMEOUT",
-            "ER_ERROR_EXCEPTION",
-        }:
+        if code not in {"ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "ER_ERROR_TIMEOUT",
+                        "ER_ERROR_EXCEPTION"}:
             problems.append(f"{where}: resolution status {code!r} is invalid")
         if code == "ER_SUCCESS_MATCH" and not authority.get("values"):
             problems.append(f"{where}: ER_SUCCESS_MATCH without values")
@@ -232,8 +222,7 @@ def validate_request_envelope(candidate: Any) -> list[str]:
         if not str(system.get("apiEndpoint", "")).startswith("https://"):
             problems.append("context.System.apiEndpoint must be an https URL")
         if isinstance(session, Mapping) and (session.get("user") or {}).get("userId") != (
-            system.get("user") or {}
-        ).get("userId"):
+                system.get("user") or {}).get("userId"):
             problems.append("session.user and context.System.user disagree")
     request = candidate.get("request")
     if not isinstance(request, Mapping):
@@ -292,13 +281,11 @@ def parse_response_envelope(body: Any) -> SkillResponse:
     return SkillResponse(
         speech_ssml=_speech_as_ssml(response.get("outputSpeech")),
         reprompt_ssml=_speech_as_ssml(reprompt.get("outputSpeech"))
-        if isinstance(reprompt, Mapping)
-        else None,
+        if isinstance(reprompt, Mapping) else None,
         end_session=end_session is not False,
         session_attributes=dict(attributes),
         card_title=card.get("title") if isinstance(card.get("title"), str) else None,
-        card_text=next(
-            (card[key] for key in ("content", "text") if isinstance(card.get(key), str)), None
-        ),
+        card_text=next((card[key] for key in ("content", "text")
+                        if isinstance(card.get(key), str)), None),
         directive_types=tuple(str(d.get("type")) for d in directives if isinstance(d, Mapping)),
     )

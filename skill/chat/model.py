@@ -58,13 +58,11 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_model(
-    document: Mapping[str, Any], locale: str, source: Path | None = None
-) -> InteractionModel:
+def parse_model(document: Mapping[str, Any], locale: str,
+                source: Path | None = None) -> InteractionModel:
     """Validate the parts of the ASK format the console uses and return them as data."""
-    language = _require(
-        _require(document, "interactionModel", "model"), "languageModel", "interactionModel"
-    )
+    language = _require(_require(document, "interactionModel", "model"), "languageModel",
+                        "interactionModel")
     invocation = _require(language, "invocationName", "languageModel")
     if not isinstance(invocation, str) or not invocation.strip():
         raise ModelError("languageModel.invocationName must be a non-empty string")
@@ -78,8 +76,7 @@ def parse_model(
         for slot_index, slot in enumerate(raw.get("slots") or ()):
             slot_where = f"{where}.slots[{slot_index}]"
             slot_types[str(_require(slot, "name", slot_where))] = str(
-                _require(slot, "type", slot_where)
-            )
+                _require(slot, "type", slot_where))
         intents.append(IntentModel(name, slot_types, _strings(raw.get("samples"), where)))
     types: dict[str, tuple[SlotTypeValue, ...]] = {}
     for index, raw in enumerate(language.get("types") or ()):
@@ -88,13 +85,11 @@ def parse_model(
         for value_index, entry in enumerate(_require(raw, "values", where)):
             name_part = _require(entry, "name", f"{where}.values[{value_index}]")
             value = _require(name_part, "value", f"{where}.values[{value_index}].name")
-            values.append(
-                SlotTypeValue(
-                    id=entry.get("id"),
-                    name=str(value),
-                    synonyms=_strings(name_part.get("synonyms"), f"{where}.values[{value_index}]"),
-                )
-            )
+            values.append(SlotTypeValue(
+                id=entry.get("id"),
+                name=str(value),
+                synonyms=_strings(name_part.get("synonyms"), f"{where}.values[{value_index}]"),
+            ))
         types[str(_require(raw, "name", where))] = tuple(values)
     return InteractionModel(locale, invocation, tuple(intents), types, source)
 

@@ -20,7 +20,6 @@ from skill.chat.speech import Line, pause_line
 
 CLEAR_LINE = "\r\x1b[K"
 
-
 class Output:
     """Thread-safe writes to the console's stdout."""
 
@@ -60,10 +59,8 @@ class Speaker:
         if not text.strip():
             return True
         process = subprocess.Popen(
-            [self.executable, "--stdin"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [self.executable, "--stdin"], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             assert process.stdin is not None
@@ -85,9 +82,8 @@ class Speaker:
 class Player:
     """Prints a block of speech and, in real time or with a voice, plays it."""
 
-    def __init__(
-        self, output: Output, realtime: bool, countdown: bool, speaker: Speaker | None = None
-    ) -> None:
+    def __init__(self, output: Output, realtime: bool, countdown: bool,
+                 speaker: Speaker | None = None) -> None:
         self.output = output
         self.realtime = realtime
         self.countdown = countdown

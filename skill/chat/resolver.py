@@ -26,90 +26,31 @@ NO_MATCH = "ER_SUCCESS_NO_MATCH"
 # Phrases Alexa maps to its built-in intents without any sample in the model. They only apply
 # to built-in intents the model declares, as on a real device.
 BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
-    "AMAZON.StopIntent": (
-        "stop",
-        "stop it",
-        "quit",
-        "exit",
-        "shut up",
-        "be quiet",
-        "off",
-        "that is enough",
-        "enough",
-        "i want to stop",
-        "goodbye",
-        "bye",
-    ),
+    "AMAZON.StopIntent": ("stop", "stop it", "quit", "exit", "shut up", "be quiet", "off",
+                          "that is enough", "enough", "i want to stop", "goodbye", "bye"),
     "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it", "cancel that"),
-    "AMAZON.HelpIntent": (
-        "help",
-        "help me",
-        "what can i say",
-        "what can you do",
-        "can you help me",
-        "i need help",
-        "how does this work",
-    ),
-    "AMAZON.YesIntent": (
-        "yes",
-        "yeah",
-        "yep",
-        "yup",
-        "sure",
-        "yes please",
-        "okay",
-        "of course",
-        "sounds good",
-        "let us do it",
-        "please do",
-    ),
+    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can you do",
+                          "can you help me", "i need help", "how does this work"),
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yup", "sure", "yes please", "okay",
+                         "of course", "sounds good", "let us do it", "please do"),
     "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "not now", "nah"),
     "AMAZON.NextIntent": ("next", "next one", "skip", "skip it", "skip this", "go forward"),
-    "AMAZON.PreviousIntent": (
-        "go back",
-        "back",
-        "previous",
-        "previous one",
-        "last one",
-        "the previous one",
-        "go to the previous one",
-    ),
-    "AMAZON.RepeatIntent": (
-        "repeat",
-        "repeat that",
-        "say that again",
-        "again",
-        "come again",
-        "what did you say",
-        "one more time",
-        "pardon",
-    ),
-    "AMAZON.StartOverIntent": (
-        "start over",
-        "restart",
-        "start again",
-        "begin again",
-        "from the beginning",
-        "start from the beginning",
-    ),
+    "AMAZON.PreviousIntent": ("go back", "back", "previous", "previous one", "last one",
+                              "the previous one", "go to the previous one"),
+    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "again",
+                            "come again", "what did you say", "one more time", "pardon"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again",
+                               "from the beginning", "start from the beginning"),
     "AMAZON.PauseIntent": ("pause", "pause it", "hold on", "wait", "hang on", "pause please"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "carry on", "unpause", "go on"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "carry on", "unpause",
+                            "go on"),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "go to the home screen"),
 }
 
 _WAKE_WORDS = frozenset({"alexa"})
 _LAUNCH_VERBS: tuple[tuple[str, ...], ...] = (
-    ("open",),
-    ("launch",),
-    ("start",),
-    ("begin",),
-    ("load",),
-    ("run",),
-    ("use",),
-    ("play",),
-    ("talk", "to"),
-    ("speak", "to"),
-    ("start", "up"),
+    ("open",), ("launch",), ("start",), ("begin",), ("load",), ("run",), ("use",), ("play",),
+    ("talk", "to"), ("speak", "to"), ("start", "up"),
 )
 _ASK_VERBS: tuple[tuple[str, ...], ...] = (("ask",), ("tell",))
 _ASK_CONNECTORS = frozenset({"to", "for", "about", "that", "if", "whether"})
@@ -227,7 +168,7 @@ def _parse_sample(sample: str) -> tuple[str | _SlotRef, ...]:
     items: list[str | _SlotRef] = []
     position = 0
     for marker in _SLOT_MARKER.finditer(sample):
-        items.extend(words_of(sample[position : marker.start()]))
+        items.extend(words_of(sample[position:marker.start()]))
         items.append(_SlotRef(marker.group(1).strip()))
         position = marker.end()
     items.extend(words_of(sample[position:]))
@@ -242,9 +183,8 @@ def _captures(
     for index in range(len(items) - 1, -1, -1):
         min_rest[index] = min_rest[index + 1] + 1
 
-    def walk(
-        item_index: int, word_index: int, taken: dict[str, tuple[str, ...]]
-    ) -> Iterator[dict[str, tuple[str, ...]]]:
+    def walk(item_index: int, word_index: int,
+             taken: dict[str, tuple[str, ...]]) -> Iterator[dict[str, tuple[str, ...]]]:
         if item_index == len(items):
             if word_index == len(words):
                 yield dict(taken)
@@ -287,14 +227,8 @@ class Resolver:
 
     def _add(self, pattern: _Pattern) -> None:
         literal_count = sum(1 for item in pattern.items if isinstance(item, str))
-        pattern = _Pattern(
-            pattern.intent,
-            pattern.items,
-            literal_count,
-            pattern.source_rank,
-            pattern.order,
-            pattern.sample,
-        )
+        pattern = _Pattern(pattern.intent, pattern.items, literal_count, pattern.source_rank,
+                           pattern.order, pattern.sample)
         if not pattern.items:
             return
         if literal_count == len(pattern.items):
@@ -333,11 +267,8 @@ class Resolver:
         examples: list[tuple[str, str]] = []
         for intent in self.model.intents:
             with_slot = (sample for sample in intent.samples if _SLOT_MARKER.search(sample))
-            phrase = (
-                next(with_slot, None)
-                or next(iter(intent.samples), None)
-                or next(iter(BUILT_IN_PHRASES.get(intent.name, ())), None)
-            )
+            phrase = next(with_slot, None) or next(iter(intent.samples), None) or next(
+                iter(BUILT_IN_PHRASES.get(intent.name, ())), None)
             if phrase is None:
                 continue
             examples.append((intent.name, self._fill_example(intent.name, phrase)))
@@ -360,12 +291,12 @@ class Resolver:
         invocation = list(self.invocation_words)
         size = len(invocation)
         for start in range(len(words) - size + 1):
-            if words[start : start + size] != invocation:
+            if words[start:start + size] != invocation:
                 continue
             prefix = words[:start]
             if prefix and prefix[-1] == "the":
                 prefix = prefix[:-1]
-            suffix = words[start + size :]
+            suffix = words[start + size:]
             if not prefix:
                 return suffix if not suffix or suffix[0] not in _LAUNCH_CONNECTORS else suffix[1:]
             if tuple(prefix) in _LAUNCH_VERBS:
@@ -393,10 +324,8 @@ class Resolver:
             candidate = self._best(attempt)
             if candidate is not None:
                 declared = self._slot_types.get(candidate.pattern.intent, {})
-                slots = [
-                    candidate.fills.get(name) or SlotFill(name, type_name)
-                    for name, type_name in declared.items()
-                ]
+                slots = [candidate.fills.get(name) or SlotFill(name, type_name)
+                         for name, type_name in declared.items()]
                 return Utterance("intent", candidate.pattern.intent, tuple(slots), invoked)
         return Utterance("intent", FALLBACK_INTENT, (), invoked)
 
@@ -404,9 +333,8 @@ class Resolver:
         candidates: list[_Candidate] = []
         exact = self._literal.get(" ".join(words))
         if exact is not None:
-            candidates.append(
-                _Candidate((0, -len(words), exact.source_rank, exact.order), exact, {})
-            )
+            candidates.append(_Candidate((0, -len(words), exact.source_rank, exact.order),
+                                         exact, {}))
         present = set(words)
         for pattern in self._slotted:
             if not all(item in present for item in pattern.items if isinstance(item, str)):
@@ -419,15 +347,13 @@ class Resolver:
             return None
         best = min(candidates, key=lambda candidate: candidate.key)
         if best.key[0] == 0:
-            same_intent = [
-                c for c in candidates if c.pattern.intent == best.pattern.intent and c.key[0] == 0
-            ]
+            same_intent = [c for c in candidates
+                           if c.pattern.intent == best.pattern.intent and c.key[0] == 0]
             best = min(same_intent, key=lambda c: (-len(c.fills), c.key))
         return best
 
-    def _score(
-        self, pattern: _Pattern, captured: Mapping[str, tuple[str, ...]], phrase_length: int
-    ) -> _Candidate | None:
+    def _score(self, pattern: _Pattern, captured: Mapping[str, tuple[str, ...]],
+               phrase_length: int) -> _Candidate | None:
         declared = self._slot_types.get(pattern.intent, {})
         fills: dict[str, SlotFill] = {}
         unresolved = 0
@@ -445,9 +371,8 @@ class Resolver:
         key = (unresolved, -pattern.literal_count, pattern.source_rank, pattern.order)
         return _Candidate(key, pattern, fills)
 
-    def _fill(
-        self, name: str, type_name: str, words: tuple[str, ...], text: str
-    ) -> SlotFill | None:
+    def _fill(self, name: str, type_name: str, words: tuple[str, ...],
+              text: str) -> SlotFill | None:
         if type_name == "AMAZON.NUMBER":
             number = parse_number(list(words))
             return None if number is None else SlotFill(name, type_name, str(number))

@@ -20,14 +20,9 @@ def _utc_now() -> datetime:
 class Conversation:
     """Builds each request envelope, sends it, and follows the session the skill keeps open."""
 
-    def __init__(
-        self,
-        identity: Identity,
-        locale: str,
-        transport: Transport,
-        clock: Callable[[], datetime] = _utc_now,
-        on_exchange: Callable[[Mapping[str, Any], Any], None] | None = None,
-    ) -> None:
+    def __init__(self, identity: Identity, locale: str, transport: Transport,
+                 clock: Callable[[], datetime] = _utc_now,
+                 on_exchange: Callable[[Mapping[str, Any], Any], None] | None = None) -> None:
         self.identity = identity
         self.locale = locale
         self.transport = transport
@@ -41,19 +36,17 @@ class Conversation:
         return self.session is not None
 
     def launch(self) -> SkillResponse:
-        """ "Alexa, open foot coach": always a new session."""
+        """"Alexa, open foot coach": always a new session."""
         self.session = None
         return self._exchange(envelopes.launch_request(self.locale, self._clock()))
 
-    def intent(
-        self, name: str, slots: Sequence[SlotFill], new_session: bool = False
-    ) -> SkillResponse:
+    def intent(self, name: str, slots: Sequence[SlotFill],
+               new_session: bool = False) -> SkillResponse:
         """An IntentRequest in the open session, or as a one-shot when none is open."""
         if new_session:
             self.session = None
-        request = envelopes.intent_request(
-            self.locale, name, slots, self.identity.application_id, self._clock()
-        )
+        request = envelopes.intent_request(self.locale, name, slots,
+                                           self.identity.application_id, self._clock())
         return self._exchange(request)
 
     def end(self, reason: str = "USER_INITIATED") -> SkillResponse | None:

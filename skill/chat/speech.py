@@ -17,12 +17,7 @@ from skill.routine.cues import speech_seconds
 PAUSE_MARK = "· · ·"
 # Seconds for <break strength=...>; Alexa documents them only as comma/sentence/paragraph.
 _STRENGTH_SECONDS = {
-    "none": 0.0,
-    "x-weak": 0.0,
-    "weak": 0.35,
-    "medium": 0.35,
-    "strong": 0.75,
-    "x-strong": 1.0,
+    "none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.35, "strong": 0.75, "x-strong": 1.0,
 }
 _RATE_WORDS = {"x-slow": 0.6, "slow": 0.8, "medium": 1.0, "fast": 1.25, "x-fast": 1.5}
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
@@ -36,6 +31,8 @@ VISIBLE_PAUSE_SECONDS = 1.0
 class Speech:
     text: str
     seconds: float  # estimated time to say it
+
+
 
 
 @dataclass(frozen=True)
@@ -127,9 +124,8 @@ def ssml_segments(ssml: str) -> list[Segment]:
     for segment in reader.segments:
         previous = merged[-1] if merged else None
         if isinstance(segment, Speech) and isinstance(previous, Speech):
-            merged[-1] = Speech(
-                f"{previous.text} {segment.text}", previous.seconds + segment.seconds
-            )
+            merged[-1] = Speech(f"{previous.text} {segment.text}",
+                                previous.seconds + segment.seconds)
         else:
             merged.append(segment)
     return merged

@@ -17,16 +17,10 @@ MAX_RESPONSE_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # What a rejection from a running service usually means for someone chatting with it.
 _REJECTION_HINTS = (
-    (
-        "header is missing",
-        "the service checks signatures: start it with "
-        "FOOTCOACH_VERIFY_SIGNATURES=0 to chat with it",
-    ),
-    (
-        "different skill",
-        "the service expects another skill id: pass --skill-id or set "
-        "FOOTCOACH_SKILL_ID to the service's",
-    ),
+    ("header is missing", "the service checks signatures: start it with "
+                          "FOOTCOACH_VERIFY_SIGNATURES=0 to chat with it"),
+    ("different skill", "the service expects another skill id: pass --skill-id or set "
+                        "FOOTCOACH_SKILL_ID to the service's"),
 )
 
 
@@ -71,10 +65,8 @@ class HttpTransport:
         request = urllib.request.Request(
             self.url,
             data=json.dumps(envelope).encode("utf-8"),
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": "footcoach-chat",
-            },
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     "User-Agent": "footcoach-chat"},
             method="POST",
         )
         try:

@@ -17,32 +17,20 @@ def small_model_document() -> dict[str, Any]:
             "languageModel": {
                 "invocationName": "foot coach",
                 "intents": [
-                    {
-                        "name": "StartRoutineIntent",
-                        "slots": [{"name": "routine", "type": "RoutineName"}],
-                        "samples": [
-                            "start {routine}",
-                            "start my {routine}",
-                            "start my {routine} routine",
-                            "start my foot routine",
-                            "let's go",
-                        ],
-                    },
+                    {"name": "StartRoutineIntent",
+                     "slots": [{"name": "routine", "type": "RoutineName"}],
+                     "samples": ["start {routine}", "start my {routine}",
+                                 "start my {routine} routine", "start my foot routine",
+                                 "let's go"]},
                     {"name": "NextStepIntent", "samples": ["next step", "i'm done", "next"]},
-                    {
-                        "name": "RepsLeftIntent",
-                        "samples": ["how many reps are left", "what's left"],
-                    },
-                    {
-                        "name": "GoToExerciseIntent",
-                        "slots": [{"name": "exercise", "type": "ExerciseName"}],
-                        "samples": ["do {exercise}", "go to {exercise}", "go to the {exercise}"],
-                    },
-                    {
-                        "name": "SetRepsIntent",
-                        "slots": [{"name": "count", "type": "AMAZON.NUMBER"}],
-                        "samples": ["do {count} reps"],
-                    },
+                    {"name": "RepsLeftIntent",
+                     "samples": ["how many reps are left", "what's left"]},
+                    {"name": "GoToExerciseIntent",
+                     "slots": [{"name": "exercise", "type": "ExerciseName"}],
+                     "samples": ["do {exercise}", "go to {exercise}", "go to the {exercise}"]},
+                    {"name": "SetRepsIntent",
+                     "slots": [{"name": "count", "type": "AMAZON.NUMBER"}],
+                     "samples": ["do {count} reps"]},
                     {"name": "ShortHoldIntent", "samples": ["short hold"]},
                     {"name": "AMAZON.StopIntent", "samples": []},
                     {"name": "AMAZON.HelpIntent", "samples": []},
@@ -50,35 +38,17 @@ def small_model_document() -> dict[str, Any]:
                     {"name": "AMAZON.FallbackIntent", "samples": []},
                 ],
                 "types": [
-                    {
-                        "name": "RoutineName",
-                        "values": [
-                            {
-                                "id": "foot",
-                                "name": {
-                                    "value": "foot routine",
-                                    "synonyms": ["foot", "whole routine"],
-                                },
-                            },
-                            {
-                                "id": "quick",
-                                "name": {
-                                    "value": "quick routine",
-                                    "synonyms": ["quick", "short version"],
-                                },
-                            },
-                        ],
-                    },
-                    {
-                        "name": "ExerciseName",
-                        "values": [
-                            {
-                                "id": "calf_drops",
-                                "name": {"value": "calf drops", "synonyms": ["heel drops"]},
-                            },
-                            {"name": {"value": "toe spread"}},
-                        ],
-                    },
+                    {"name": "RoutineName", "values": [
+                        {"id": "foot", "name": {"value": "foot routine",
+                                                "synonyms": ["foot", "whole routine"]}},
+                        {"id": "quick", "name": {"value": "quick routine",
+                                                 "synonyms": ["quick", "short version"]}},
+                    ]},
+                    {"name": "ExerciseName", "values": [
+                        {"id": "calf_drops", "name": {"value": "calf drops",
+                                                      "synonyms": ["heel drops"]}},
+                        {"name": {"value": "toe spread"}},
+                    ]},
                 ],
             }
         }

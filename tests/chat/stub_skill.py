@@ -13,13 +13,10 @@ from typing import Any
 Answer = tuple[int, dict[str, Any]]
 
 
-def speech(
-    ssml: str, *, end: bool, reprompt: str | None = None, attributes: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    response: dict[str, Any] = {
-        "outputSpeech": {"type": "SSML", "ssml": ssml},
-        "shouldEndSession": end,
-    }
+def speech(ssml: str, *, end: bool, reprompt: str | None = None,
+           attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"outputSpeech": {"type": "SSML", "ssml": ssml},
+                                "shouldEndSession": end}
     if reprompt:
         response["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": reprompt}}
     return {"version": "1.0", "sessionAttributes": attributes or {}, "response": response}
@@ -32,32 +29,20 @@ def default_answer(envelope: dict[str, Any]) -> Answer:
     if request["type"] == "SessionEndedRequest":
         return 200, {"version": "1.0", "response": {}}
     if request["type"] == "LaunchRequest":
-        return 200, speech(
-            "<speak>Welcome. Ready?</speak>",
-            end=False,
-            reprompt="<speak>Are you ready?</speak>",
-            attributes={"turn": turn},
-        )
+        return 200, speech("<speak>Welcome. Ready?</speak>", end=False,
+                           reprompt="<speak>Are you ready?</speak>", attributes={"turn": turn})
     name = request["intent"]["name"]
     if name == "AMAZON.StopIntent":
         return 200, speech("<speak>Goodbye.</speak>", end=True)
     if name == "GoToExerciseIntent":
-        return 200, speech(
-            '<speak>Hold.<break time="10s"/><break time="10s"/>Relax.</speak>',
-            end=False,
-            reprompt="<speak>Say next.</speak>",
-            attributes={"turn": turn},
-        )
+        return 200, speech('<speak>Hold.<break time="10s"/><break time="10s"/>Relax.</speak>',
+                           end=False, reprompt="<speak>Say next.</speak>",
+                           attributes={"turn": turn})
     if name == "ShortHoldIntent":
-        return 200, speech(
-            '<speak>Hold.<break time="1200ms"/>Relax.</speak>', end=False, attributes={"turn": turn}
-        )
-    return 200, speech(
-        f"<speak>You said {name}.</speak>",
-        end=False,
-        reprompt="<speak>Anything else?</speak>",
-        attributes={"turn": turn},
-    )
+        return 200, speech('<speak>Hold.<break time="1200ms"/>Relax.</speak>', end=False,
+                           attributes={"turn": turn})
+    return 200, speech(f"<speak>You said {name}.</speak>", end=False,
+                       reprompt="<speak>Anything else?</speak>", attributes={"turn": turn})
 
 
 class StubSkill:

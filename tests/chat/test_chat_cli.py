@@ -24,23 +24,15 @@ ENTRY_POINTS = {
 }
 
 
-def run_chat(
-    store: Path, script: str, *args: str, entry: str = "skill.cli", timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FOOTCOACH_")}
+def run_chat(store: Path, script: str, *args: str, entry: str = "skill.cli",
+             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("FOOTCOACH_")}
     env["FOOTCOACH_STORE"] = f"sqlite:///{store}"
     env["PYTHONIOENCODING"] = "utf-8"
-    result = subprocess.run(
-        [*ENTRY_POINTS[entry], *args],
-        input=script,
-        text=True,
-        encoding="utf-8",
-        capture_output=True,
-        env=env,
-        cwd=REPO,
-        timeout=timeout,
-        check=False,
-    )
+    result = subprocess.run([*ENTRY_POINTS[entry], *args], input=script, text=True,
+                            encoding="utf-8", capture_output=True, env=env, cwd=REPO,
+                            timeout=timeout, check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -81,9 +73,8 @@ def test_a_whole_routine_through_stdin(tmp_path: Path) -> None:
     answers = coach_answers(out)
     assert len(answers) == nexts + 4
     assert all(lines for key, lines in answers.items() if "/state" not in key), answers
-    assert all(
-        lines[0].startswith("coach> ") for key, lines in answers.items() if "/state" not in key
-    )
+    assert all(lines[0].startswith("coach> ") for key, lines in answers.items()
+               if "/state" not in key)
     assert not re.search(r"<[a-z/]", out), "SSML leaked into the transcript"
     assert "&amp;" not in out and "&apos;" not in out
     # The routine's holds and walks are shown as pauses: many minutes of them.
@@ -110,12 +101,10 @@ def test_a_second_chat_with_the_same_profile_resumes(tmp_path: Path) -> None:
     assert restored["version"] >= saved["version"]
 
     stranger = run_chat(store, "open foot coach\n/state\n", "--profile", "bob")
-    greeting = {
-        name: coach_answers(result.stdout)["0:open foot coach"][0]
-        for name, result in (("first", first), ("again", again), ("bob", stranger))
-    }
+    greeting = {name: coach_answers(result.stdout)["0:open foot coach"][0]
+                for name, result in (("first", first), ("again", again), ("bob", stranger))}
     assert greeting["again"] != greeting["first"]  # a returning runner is offered a resume
-    assert greeting["bob"] == greeting["first"]  # another profile starts fresh
+    assert greeting["bob"] == greeting["first"]    # another profile starts fresh
     assert state_shown(stranger.stdout)["state"].get("progress") is None
 
 
@@ -130,10 +119,8 @@ def test_say_is_a_one_shot(tmp_path: Path) -> None:
 def test_entry_points_and_fallback(tmp_path: Path, entry: str) -> None:
     result = run_chat(tmp_path / "x.db", "order a pizza\n", "--show-intents", entry=entry)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[:2] == [
-        "you> order a pizza",
-        "» IntentRequest AMAZON.FallbackIntent",
-    ]
+    assert result.stdout.splitlines()[:2] == ["you> order a pizza",
+                                              "» IntentRequest AMAZON.FallbackIntent"]
     assert result.stdout.splitlines()[2].startswith("coach> ")
 
 
@@ -159,14 +146,8 @@ def test_chat_with_a_running_service(tmp_path: Path) -> None:
     store = tmp_path / "served.db"
     config = {"VERIFY_SIGNATURES": False, "STORE_URL": f"sqlite:///{store}", "SKILL_ID": None}
     with served_app(config) as url:
-        result = run_chat(
-            tmp_path / "unused.db",
-            "open foot coach\nyes\nwhat exercise is this\n/state\n",
-            "--url",
-            url,
-            "--profile",
-            "ann",
-        )
+        result = run_chat(tmp_path / "unused.db", "open foot coach\nyes\nwhat exercise is this\n"
+                          "/state\n", "--url", url, "--profile", "ann")
     assert result.returncode == 0, result.stderr
     answers = coach_answers(result.stdout)
     assert [len(answers[key]) > 0 for key in answers] == [True] * 4
@@ -175,11 +156,8 @@ def test_chat_with_a_running_service(tmp_path: Path) -> None:
 
 
 def test_a_service_that_checks_signatures_explains_itself(tmp_path: Path) -> None:
-    config = {
-        "VERIFY_SIGNATURES": True,
-        "STORE_URL": f"sqlite:///{tmp_path / 's.db'}",
-        "SKILL_ID": None,
-    }
+    config = {"VERIFY_SIGNATURES": True, "STORE_URL": f"sqlite:///{tmp_path / 's.db'}",
+              "SKILL_ID": None}
     with served_app(config) as url:
         result = run_chat(tmp_path / "x.db", "", "--url", url, "--say", "help")
     assert result.returncode == 1
@@ -188,7 +166,8 @@ def test_a_service_that_checks_signatures_explains_itself(tmp_path: Path) -> Non
 
 def test_store_option_and_launch_on_piped_input(tmp_path: Path) -> None:
     chosen = tmp_path / "chosen.db"
-    result = run_chat(tmp_path / "env.db", "/state\n", "--launch", "--store", f"sqlite:///{chosen}")
+    result = run_chat(tmp_path / "env.db", "/state\n", "--launch", "--store",
+                      f"sqlite:///{chosen}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("coach> ")  # launched before the first typed line
     assert state_shown(result.stdout)["store"] == f"sqlite:///{chosen}"

@@ -25,13 +25,9 @@ from .stub_skill import StubSkill, speech
 def chat(stub: StubSkill, model: Path, script: str, **options: Any) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
     interactive = options.pop("interactive", False)
-    status = run_chat(
-        ChatOptions(url=stub.url, model_path=model, **options),
-        stdin=io.StringIO(script),
-        stdout=stdout,
-        stderr=stderr,
-        interactive=interactive,
-    )
+    status = run_chat(ChatOptions(url=stub.url, model_path=model, **options),
+                      stdin=io.StringIO(script), stdout=stdout, stderr=stderr,
+                      interactive=interactive)
     return status, stdout.getvalue(), stderr.getvalue()
 
 
@@ -62,22 +58,16 @@ def test_a_scripted_conversation(stub: StubSkill, model: Path) -> None:
         "coach> Goodbye.",
         "(session ended)",
     ]
-    assert stub.kinds() == [
-        "*LaunchRequest",
-        "IntentRequest:NextStepIntent",
-        "IntentRequest:GoToExerciseIntent",
-        "IntentRequest:AMAZON.StopIntent",
-    ]
+    assert stub.kinds() == ["*LaunchRequest", "IntentRequest:NextStepIntent",
+                            "IntentRequest:GoToExerciseIntent", "IntentRequest:AMAZON.StopIntent"]
     for envelope in stub.envelopes:
         assert validate_request_envelope(envelope) == []
     # One session throughout, attributes carried from each response to the next request.
     assert len({e["session"]["sessionId"] for e in stub.envelopes}) == 1
     assert [e["session"]["attributes"].get("turn") for e in stub.envelopes] == [None, 1, 2, 3]
     slot = stub.envelopes[2]["request"]["intent"]["slots"]["exercise"]
-    assert (
-        slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"]
-        == "calf_drops"
-    )
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == \
+        "calf_drops"
 
 
 def test_profile_gives_a_stable_user_and_the_locale_is_sent(stub: StubSkill, model: Path) -> None:
@@ -93,13 +83,9 @@ def test_phrases_without_a_session_are_one_shots(stub: StubSkill, model: Path) -
     assert status == 0
     # stop ends the session; "next step" is then a one-shot; naming the skill always starts a
     # new session, so the open one is ended first.
-    assert stub.kinds() == [
-        "*IntentRequest:AMAZON.StopIntent",
-        "*IntentRequest:NextStepIntent",
-        "SessionEndedRequest:USER_INITIATED",
-        "*IntentRequest:RepsLeftIntent",
-        "SessionEndedRequest:USER_INITIATED",
-    ]
+    assert stub.kinds() == ["*IntentRequest:AMAZON.StopIntent", "*IntentRequest:NextStepIntent",
+                            "SessionEndedRequest:USER_INITIATED", "*IntentRequest:RepsLeftIntent",
+                            "SessionEndedRequest:USER_INITIATED"]
     session_ids = [e["session"]["sessionId"] for e in stub.envelopes]
     assert session_ids[1] == session_ids[2] != session_ids[3] == session_ids[4]
     assert "SessionEndedRequest" not in out
@@ -130,20 +116,16 @@ def test_quit_and_end_of_input_close_the_open_session(stub: StubSkill, model: Pa
 
 
 def test_intent_command_sends_the_exact_intent(stub: StubSkill, model: Path) -> None:
-    status, out, _ = chat(
-        stub,
-        model,
-        "/intent GoToExerciseIntent exercise=heel drops\n"
-        "/intent StopIntent\n/intent\n/intent Made.Up x\n",
-    )
+    status, out, _ = chat(stub, model,
+                          "/intent GoToExerciseIntent exercise=heel drops\n"
+                          "/intent StopIntent\n/intent\n/intent Made.Up x\n")
     assert status == 0
-    assert stub.kinds()[:2] == [
-        "*IntentRequest:GoToExerciseIntent",
-        "IntentRequest:AMAZON.StopIntent",
-    ]
+    assert stub.kinds()[:2] == ["*IntentRequest:GoToExerciseIntent",
+                                "IntentRequest:AMAZON.StopIntent"]
     slot = stub.envelopes[0]["request"]["intent"]["slots"]["exercise"]
     assert slot["value"] == "heel drops"
-    assert slot["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == \
+        "ER_SUCCESS_MATCH"
     assert "(usage: /intent NAME slot=value ...)" in out
     assert "(expected slot=value, got 'x')" in out
 
@@ -161,10 +143,8 @@ def test_help_state_and_unknown_commands(stub: StubSkill, model: Path) -> None:
 
 def test_show_intents(stub: StubSkill, model: Path) -> None:
     _, out, _ = chat(stub, model, "go to the moonwalk\n", show_intents=True)
-    assert (
-        "» IntentRequest GoToExerciseIntent exercise='moonwalk' (ER_SUCCESS_NO_MATCH ?)"
-        in out.splitlines()
-    )
+    assert ("» IntentRequest GoToExerciseIntent exercise='moonwalk' (ER_SUCCESS_NO_MATCH ?)"
+            in out.splitlines())
 
 
 def test_say_sends_one_one_shot_and_prints_the_answer(stub: StubSkill, model: Path) -> None:
@@ -180,9 +160,9 @@ def test_interactive_launches_and_prompts(stub: StubSkill, model: Path) -> None:
     status, out, _ = chat(stub, model, "stop\n\n", interactive=True)
     assert status == 0
     assert stub.kinds()[:2] == ["*LaunchRequest", "IntentRequest:AMAZON.StopIntent"]
-    assert "you> coach> Goodbye." in out  # the prompt while the session is open
-    assert "(idle) you> " in out  # and once the skill has ended it
-    assert "you> stop" not in out  # typed text is not echoed at a terminal
+    assert "you> coach> Goodbye." in out           # the prompt while the session is open
+    assert "(idle) you> " in out                   # and once the skill has ended it
+    assert "you> stop" not in out                  # typed text is not echoed at a terminal
 
 
 def test_skill_errors_are_reported_and_fail_the_script(model: Path) -> None:
@@ -210,9 +190,8 @@ def run_chat_status(options: ChatOptions) -> tuple[int, str, str]:
 def test_bad_setup_is_a_usage_error(model: Path, tmp_path: Path) -> None:
     status, _, err = run_chat_status(ChatOptions(url="ftp://x", model_path=model))
     assert status == 2 and "--url must be an http(s) URL" in err
-    status, _, err = run_chat_status(
-        ChatOptions(url="http://127.0.0.1:9/alexa", model_path=tmp_path / "missing.json")
-    )
+    status, _, err = run_chat_status(ChatOptions(url="http://127.0.0.1:9/alexa",
+                                                 model_path=tmp_path / "missing.json"))
     assert status == 2 and "cannot read" in err
 
 
@@ -222,12 +201,8 @@ def test_realtime_waits_out_pauses(model: Path) -> None:
         status, out, _ = chat(stub, model, "short hold\n", realtime=True)
         elapsed = time.monotonic() - started
     assert status == 0
-    assert out.splitlines() == [
-        "you> short hold",
-        "coach> Hold.",
-        "       · · · 1.2 s",
-        "       Relax.",
-    ]
+    assert out.splitlines() == ["you> short hold", "coach> Hold.", "       · · · 1.2 s",
+                                "       Relax."]
     # 1.2 s of silence plus two short phrases at the skill's speaking rate (0.4 s each).
     assert 2.0 <= elapsed < 4.0
 
@@ -240,18 +215,9 @@ def test_typing_during_a_pause_barges_in(model: Path) -> None:
     with StubSkill().running() as stub:
         options = ChatOptions(url=stub.url, model_path=model, realtime=True)
         result: list[int] = []
-        runner = threading.Thread(
-            target=lambda: result.append(
-                run_chat(
-                    options,
-                    stdin=stdin,
-                    stdout=stdout,
-                    stderr=stderr,
-                    interactive=False,
-                    concurrent_input=True,
-                )
-            )
-        )
+        runner = threading.Thread(target=lambda: result.append(run_chat(
+            options, stdin=stdin, stdout=stdout, stderr=stderr, interactive=False,
+            concurrent_input=True)))
         runner.start()
         with os.fdopen(write_end, "w") as typing:
             typing.write("do calf drops\n")
@@ -263,27 +229,19 @@ def test_typing_during_a_pause_barges_in(model: Path) -> None:
         runner.join(timeout=10)
         stdin.close()
     assert not runner.is_alive() and result == [0], stderr.getvalue()
-    assert stub.kinds() == [
-        "*IntentRequest:GoToExerciseIntent",
-        "IntentRequest:RepsLeftIntent",
-        "SessionEndedRequest:USER_INITIATED",
-    ]
+    assert stub.kinds() == ["*IntentRequest:GoToExerciseIntent", "IntentRequest:RepsLeftIntent",
+                            "SessionEndedRequest:USER_INITIATED"]
     waited = stub.arrivals[1] - stub.arrivals[0]
     assert 0.9 <= waited < 2.5
     lines = stdout.getvalue().splitlines()
-    assert lines[:5] == [
-        "you> do calf drops",
-        "coach> Hold.",
-        "       · · · 20 s",
-        "(interrupted)",
-        "you> what's left",
-    ]
+    assert lines[:5] == ["you> do calf drops", "coach> Hold.", "       · · · 20 s",
+                         "(interrupted)", "you> what's left"]
     assert "Relax." not in lines
 
 
-def test_speak_without_espeak_says_so_once(
-    stub: StubSkill, model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_speak_without_espeak_says_so_once(stub: StubSkill, model: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     status, out, err = chat(stub, model, "next step\nnext step\n", speak=True)
     assert status == 0
@@ -291,9 +249,9 @@ def test_speak_without_espeak_says_so_once(
     assert out.count("coach> You said NextStepIntent.") == 2
 
 
-def test_speak_gives_espeak_the_words_only(
-    stub: StubSkill, model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_speak_gives_espeak_the_words_only(stub: StubSkill, model: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     heard = tmp_path / "heard.txt"
@@ -329,27 +287,14 @@ def test_at_a_terminal_realtime_counts_down_and_listens_while_playing(model: Pat
     with StubSkill().running() as stub:
         leader, follower = pty.openpty()
         child = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "skill.chat",
-                "--url",
-                stub.url,
-                "--model",
-                str(model),
-                "--realtime",
-            ],
-            stdin=follower,
-            stdout=follower,
-            stderr=follower,
-            cwd=REPO,
-            close_fds=True,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        )
+            [sys.executable, "-m", "skill.chat", "--url", stub.url, "--model", str(model),
+             "--realtime"],
+            stdin=follower, stdout=follower, stderr=follower, cwd=REPO, close_fds=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
         os.close(follower)
         seen = bytearray()
         try:
-            read_until(leader, b"you> ", seen, 10)  # launched, then prompted
+            read_until(leader, b"you> ", seen, 10)          # launched, then prompted
             os.write(leader, b"do calf drops\n")
             read_until(leader, "· · · 20 s  19…".encode(), seen, 10)
             os.write(leader, b"what's left\n")
@@ -363,14 +308,10 @@ def test_at_a_terminal_realtime_counts_down_and_listens_while_playing(model: Pat
                 child.wait()
             os.close(leader)
     text = seen.decode("utf-8", errors="replace")
-    assert stub.kinds() == [
-        "*LaunchRequest",
-        "IntentRequest:GoToExerciseIntent",
-        "IntentRequest:RepsLeftIntent",
-        "SessionEndedRequest:USER_INITIATED",
-    ]
+    assert stub.kinds() == ["*LaunchRequest", "IntentRequest:GoToExerciseIntent",
+                            "IntentRequest:RepsLeftIntent", "SessionEndedRequest:USER_INITIATED"]
     assert "coach> Welcome. Ready?" in text
-    assert "\r\x1b[K       · · · 20 s  20…" in text  # a live countdown, rewritten in place
+    assert "\r\x1b[K       · · · 20 s  20…" in text    # a live countdown, rewritten in place
     assert "(interrupted)" in text
     assert "Relax." not in text
     assert stub.arrivals[2] - stub.arrivals[1] < 5
@@ -385,22 +326,9 @@ def test_debug_shows_every_envelope(stub: StubSkill, model: Path) -> None:
 
 def test_a_terminal_that_cannot_show_the_pause_mark(stub: StubSkill, model: Path) -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "skill.chat",
-            "--url",
-            stub.url,
-            "--model",
-            str(model),
-            "--say",
-            "do calf drops",
-        ],
-        capture_output=True,
-        cwd=REPO,
-        timeout=30,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "ascii"},
-    )
+        [sys.executable, "-m", "skill.chat", "--url", stub.url, "--model", str(model),
+         "--say", "do calf drops"],
+        capture_output=True, cwd=REPO, timeout=30, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("ascii").splitlines() == ["Hold.", "? ? ? 20 s", "Relax."]

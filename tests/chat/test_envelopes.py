@@ -52,11 +52,9 @@ def test_identity_is_stable_per_profile() -> None:
 
 def test_every_request_type_is_valid() -> None:
     identity = identity_for_profile("ann", APP_ID)
-    for request in (
-        launch_request("en-US", MOMENT),
-        session_ended_request("en-GB", "USER_INITIATED", MOMENT),
-        intent_request("en-US", "AMAZON.StopIntent", (), APP_ID, MOMENT),
-    ):
+    for request in (launch_request("en-US", MOMENT),
+                    session_ended_request("en-GB", "USER_INITIATED", MOMENT),
+                    intent_request("en-US", "AMAZON.StopIntent", (), APP_ID, MOMENT)):
         built = envelope(identity, new_session(), request)
         assert validate_request_envelope(built) == []
         assert built["request"]["timestamp"] == "2026-03-01T07:30:05Z"
@@ -112,24 +110,20 @@ def test_ask_sdk_reads_our_envelopes() -> None:
     assert parsed.session.user.user_id == identity_for_profile("ann").user_id
 
 
-@pytest.mark.parametrize(
-    ("path", "value", "complaint"),
-    [
-        (("version",), "2.0", "version"),
-        (("session", "sessionId"), "abc", "sessionId"),
-        (("session", "new"), "yes", "session.new"),
-        (("context", "System", "apiEndpoint"), "http://x", "apiEndpoint"),
-        (("context", "System", "user", "userId"), "someone-else", "disagree"),
-        (("request", "timestamp"), "yesterday", "timestamp"),
-        (("request", "timestamp"), "2026-13-01T00:00:00Z", "not ISO 8601"),
-        (("request", "type"), "CanFulfillIntentRequest", "request.type"),
-        (("request", "locale"), "english", "locale"),
-        (("request", "intent", "confirmationStatus"), "MAYBE", "confirmationStatus"),
-    ],
-)
-def test_validator_catches_broken_envelopes(
-    path: tuple[str, ...], value: Any, complaint: str
-) -> None:
+@pytest.mark.parametrize(("path", "value", "complaint"), [
+    (("version",), "2.0", "version"),
+    (("session", "sessionId"), "abc", "sessionId"),
+    (("session", "new"), "yes", "session.new"),
+    (("context", "System", "apiEndpoint"), "http://x", "apiEndpoint"),
+    (("context", "System", "user", "userId"), "someone-else", "disagree"),
+    (("request", "timestamp"), "yesterday", "timestamp"),
+    (("request", "timestamp"), "2026-13-01T00:00:00Z", "not ISO 8601"),
+    (("request", "type"), "CanFulfillIntentRequest", "request.type"),
+    (("request", "locale"), "english", "locale"),
+    (("request", "intent", "confirmationStatus"), "MAYBE", "confirmationStatus"),
+])
+def test_validator_catches_broken_envelopes(path: tuple[str, ...], value: Any,
+                                            complaint: str) -> None:
     broken = copy.deepcopy(_intent_envelope("start my quick routine"))
     node = broken
     for key in path[:-1]:

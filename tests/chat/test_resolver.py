@@ -15,14 +15,8 @@ from skill.chat.resolver import FALLBACK_INTENT, MATCH, NO_MATCH, Resolver
 from .helpers import MODEL_FILES, small_model_document, write_small_model
 
 SLOT = re.compile(r"\{(\w+)\}")
-OUT_OF_DOMAIN = [
-    "what's the weather",
-    "play some music",
-    "order a pizza",
-    "what time is it",
-    "tell me a joke",
-    "turn on the lights",
-]
+OUT_OF_DOMAIN = ["what's the weather", "play some music", "order a pizza",
+                 "what time is it", "tell me a joke", "turn on the lights"]
 
 
 def test_the_real_interaction_models_are_there() -> None:
@@ -46,9 +40,8 @@ def _filled(model: InteractionModel, intent_name: str, sample: str) -> list[tupl
                 phrase = sample
                 for other in names:
                     other_values = model.types[intent.slot_types[other]]
-                    phrase = phrase.replace(
-                        "{" + other + "}", text if other == name else other_values[0].name
-                    )
+                    phrase = phrase.replace("{" + other + "}",
+                                            text if other == name else other_values[0].name)
                 cases.append((phrase, name, value.id or value.name))
     return cases
 
@@ -80,16 +73,10 @@ def test_every_slot_sample_resolves_each_value_and_synonym_to_its_id(real: Resol
                 got = real.resolve(phrase)
                 slot = got.slot(slot_name)
                 ids = [match.id for match in slot.matches] if slot else []
-                if (
-                    got.intent != intent.name
-                    or slot is None
-                    or slot.status != MATCH
-                    or expected_id not in ids
-                ):
-                    wrong.append(
-                        f"{phrase!r} (from {sample!r}): expected {intent.name} "
-                        f"{slot_name}={expected_id}, got {got.intent} {slot}"
-                    )
+                if got.intent != intent.name or slot is None or slot.status != MATCH \
+                        or expected_id not in ids:
+                    wrong.append(f"{phrase!r} (from {sample!r}): expected {intent.name} "
+                                 f"{slot_name}={expected_id}, got {got.intent} {slot}")
     assert checked > 500
     assert not wrong, "\n".join(wrong[:40])
 
@@ -121,20 +108,17 @@ def small() -> Resolver:
     return Resolver(parse_model(small_model_document(), "en-US"))
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("What's left?", "what is left"),
-        ("I'm   DONE!!", "i am done"),
-        ("i am done", "i am done"),
-        ("Let\u2019s go", "let us go"),
-        ("do 12 reps", "do twelve reps"),
-        ("toe-heel walks", "toe heel walks"),
-        ("  next,  step.  ", "next step"),
-        ("don't stop", "do not stop"),
-        ("runner's routine", "runners routine"),
-    ],
-)
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("What's left?", "what is left"),
+    ("I'm   DONE!!", "i am done"),
+    ("i am done", "i am done"),
+    ("Let\u2019s go", "let us go"),
+    ("do 12 reps", "do twelve reps"),
+    ("toe-heel walks", "toe heel walks"),
+    ("  next,  step.  ", "next step"),
+    ("don't stop", "do not stop"),
+    ("runner's routine", "runners routine"),
+])
 def test_normalisation(typed: str, expected: str) -> None:
     assert normalize(typed) == expected
 
@@ -151,18 +135,14 @@ def test_contractions_and_case_meet_the_sample(small: Resolver, typed: str) -> N
     assert small.resolve(typed).intent == "NextStepIntent"
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected_id"),
-    [
-        ("start my whole routine", "foot"),  # {routine}="whole routine", not "whole"+routine
-        ("start my quick routine", "quick"),
-        ("start the short version", "quick"),  # a leading "the" is not part of the value
-        ("start foot", "foot"),
-    ],
-)
-def test_slot_values_resolve_through_synonyms(
-    small: Resolver, typed: str, expected_id: str
-) -> None:
+@pytest.mark.parametrize(("typed", "expected_id"), [
+    ("start my whole routine", "foot"),        # {routine}="whole routine", not "whole"+routine
+    ("start my quick routine", "quick"),
+    ("start the short version", "quick"),      # a leading "the" is not part of the value
+    ("start foot", "foot"),
+])
+def test_slot_values_resolve_through_synonyms(small: Resolver, typed: str,
+                                              expected_id: str) -> None:
     utterance = small.resolve(typed)
     slot = utterance.slot("routine")
     assert utterance.intent == "StartRoutineIntent"
@@ -178,8 +158,7 @@ def test_a_literal_sample_that_is_also_a_slot_sample_fills_the_slot(small: Resol
 def test_values_without_id_report_their_name_as_id(small: Resolver) -> None:
     slot = small.resolve("go to toe spread").slot("exercise")
     assert slot is not None and [(m.id, m.name) for m in slot.matches] == [
-        ("toe spread", "toe spread")
-    ]
+        ("toe spread", "toe spread")]
 
 
 def test_plural_and_synonym(small: Resolver) -> None:
@@ -225,23 +204,20 @@ def test_unfilled_slots_are_still_listed(small: Resolver) -> None:
     assert slot is not None and slot.spoken is None and slot.status is None
 
 
-@pytest.mark.parametrize(
-    ("typed", "kind", "intent"),
-    [
-        ("alexa, open foot coach", "launch", None),
-        ("Alexa open the foot coach", "launch", None),
-        ("launch foot coach", "launch", None),
-        ("alexa, ask foot coach", "launch", None),
-        ("alexa talk to foot coach", "launch", None),
-        ("alexa ask foot coach what's left", "intent", "RepsLeftIntent"),
-        ("alexa, tell foot coach I'm done", "intent", "NextStepIntent"),
-        ("alexa ask foot coach for the next step", "intent", "NextStepIntent"),
-        ("alexa ask foot coach to start my quick routine", "intent", "StartRoutineIntent"),
-        ("alexa open foot coach and start my quick routine", "intent", "StartRoutineIntent"),
-        ("alexa, start my quick routine using foot coach", "intent", "StartRoutineIntent"),
-        ("alexa ask foot coach to fly me to the moon", "intent", FALLBACK_INTENT),
-    ],
-)
+@pytest.mark.parametrize(("typed", "kind", "intent"), [
+    ("alexa, open foot coach", "launch", None),
+    ("Alexa open the foot coach", "launch", None),
+    ("launch foot coach", "launch", None),
+    ("alexa, ask foot coach", "launch", None),
+    ("alexa talk to foot coach", "launch", None),
+    ("alexa ask foot coach what's left", "intent", "RepsLeftIntent"),
+    ("alexa, tell foot coach I'm done", "intent", "NextStepIntent"),
+    ("alexa ask foot coach for the next step", "intent", "NextStepIntent"),
+    ("alexa ask foot coach to start my quick routine", "intent", "StartRoutineIntent"),
+    ("alexa open foot coach and start my quick routine", "intent", "StartRoutineIntent"),
+    ("alexa, start my quick routine using foot coach", "intent", "StartRoutineIntent"),
+    ("alexa ask foot coach to fly me to the moon", "intent", FALLBACK_INTENT),
+])
 def test_invocation_forms(small: Resolver, typed: str, kind: str, intent: str | None) -> None:
     utterance = small.resolve(typed)
     assert (utterance.kind, utterance.intent, utterance.invoked) == (kind, intent, True)

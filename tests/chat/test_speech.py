@@ -21,32 +21,23 @@ from skill.routine.speech import cues_ssml
 
 
 def test_chained_breaks_merge_into_one_figure() -> None:
-    ssml = (
-        '<speak>Hold it. <break time="10s"/><break time="10s"/> <break time="5000ms"/>'
-        "Three, two, one, relax.</speak>"
-    )
+    ssml = ('<speak>Hold it. <break time="10s"/><break time="10s"/> <break time="5000ms"/>'
+            "Three, two, one, relax.</speak>")
     assert render_lines(ssml_segments(ssml)) == [
-        "Hold it.",
-        "· · · 25 s",
-        "Three, two, one, relax.",
-    ]
+        "Hold it.", "· · · 25 s", "Three, two, one, relax."]
     assert ssml_to_text(ssml) == "Hold it. · · · 25 s Three, two, one, relax."
 
 
 def test_entities_are_unescaped_and_tags_stripped() -> None:
-    ssml = (
-        '<speak><prosody rate="90%">Toe &amp; heel walks: &quot;slowly&quot; &lt;3 '
-        'it&apos;s <emphasis level="strong">fine</emphasis></prosody></speak>'
-    )
-    assert ssml_to_text(ssml) == 'Toe & heel walks: "slowly" <3 it\'s fine'
+    ssml = ('<speak><prosody rate="90%">Toe &amp; heel walks: &quot;slowly&quot; &lt;3 '
+            "it&apos;s <emphasis level=\"strong\">fine</emphasis></prosody></speak>")
+    assert ssml_to_text(ssml) == "Toe & heel walks: \"slowly\" <3 it's fine"
 
 
 def test_alexa_prefixed_tags_and_sentences() -> None:
-    ssml = (
-        '<speak><p>First.</p><p><amazon:emotion name="excited" intensity="low">Go!'
-        '</amazon:emotion></p><s>Then</s><say-as interpret-as="cardinal">12</say-as>'
-        "</speak>"
-    )
+    ssml = ('<speak><p>First.</p><p><amazon:emotion name="excited" intensity="low">Go!'
+            '</amazon:emotion></p><s>Then</s><say-as interpret-as="cardinal">12</say-as>'
+            "</speak>")
     assert ssml_to_text(ssml) == "First. Go! Then 12"
 
 
@@ -67,37 +58,23 @@ def test_segments_and_plain_words() -> None:
 
 def test_prosody_rate_stretches_speaking_time() -> None:
     normal = display_lines(ssml_segments("<speak>one two three four five</speak>"))[0]
-    slow = display_lines(
-        ssml_segments('<speak><prosody rate="50%">one two three four five</prosody></speak>')
-    )[0]
+    slow = display_lines(ssml_segments(
+        '<speak><prosody rate="50%">one two three four five</prosody></speak>'))[0]
     assert slow.speaking == pytest.approx(2 * normal.speaking)
     assert normal.speaking == pytest.approx(2.0)  # 150 words a minute
 
 
-@pytest.mark.parametrize(
-    ("time", "strength", "seconds"),
-    [
-        ("10s", None, 10.0),
-        ("250ms", None, 0.25),
-        ("1.5s", None, 1.5),
-        (None, "none", 0.0),
-        (None, "x-strong", 1.0),
-        ("bogus", None, 0.35),
-        (None, None, 0.35),
-    ],
-)
+@pytest.mark.parametrize(("time", "strength", "seconds"), [
+    ("10s", None, 10.0), ("250ms", None, 0.25), ("1.5s", None, 1.5),
+    (None, "none", 0.0), (None, "x-strong", 1.0), ("bogus", None, 0.35), (None, None, 0.35),
+])
 def test_break_durations(time: str | None, strength: str | None, seconds: float) -> None:
     assert break_seconds(time, strength) == pytest.approx(seconds)
 
 
 def test_format_seconds() -> None:
     assert [format_seconds(s) for s in (10, 2.5, 60, 95, 0.25)] == [
-        "10 s",
-        "2.5 s",
-        "1 min",
-        "1 min 35 s",
-        "0.2 s",
-    ]
+        "10 s", "2.5 s", "1 min", "1 min 35 s", "0.2 s"]
 
 
 def test_every_block_of_the_real_routine_keeps_its_pauses() -> None:
