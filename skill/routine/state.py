@@ -24,6 +24,7 @@ combined with :func:`join`, a merge that is correct by construction:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -342,7 +343,22 @@ class RunnerState:
             runs=tuple(_valid(Progress.parse, data.get("runs"))),
             ended=tuple(_valid(_ended_run, data.get("ended"))),
         )
-        return parsed.normalised()
+        return parsed if parsed.is_plain() else parsed.normalised()
+
+    def is_plain(self) -> bool:
+        """Already normal in the usual way (one run, a short sorted history, nothing summarised
+        or ended): reading can skip the merge that would give the same state back."""
+        history = self.history
+        if self.runs or self.ended or self.summarised or self.deep or self.floor is not None:
+            return False
+        if len(history) > HISTORY_KEPT or len({entry.id for entry in history}) != len(history):
+            return False
+        if any(a.key >= b.key for a, b in itertools.pairwise(history)):
+            return False
+        detailed = len(history) - DETAILED_KEPT
+        if any(entry.done or entry.skipped for entry in history[: max(0, detailed)]):
+            return False
+        return self.progress is None or self.progress.run not in {entry.id for entry in history}
 
 
 class _Latest:
@@ -397,10 +413,9 @@ def after_turn(
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress
-    if left is not None and (after.progress is None or after.progress.run != left.run):
-        state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
-    if state is after:
-        return after
+    if left is None or (after.progress is not None and after.progress.run == left.run):
+        return state  # the same run moved on (the usual turn): nothing else to settle
+    state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
     return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
 
 

@@ -91,6 +91,8 @@ def small_caps() -> Iterator[None]:
 @given(states(), states())
 def test_merge_is_commutative(a: RunnerState, b: RunnerState) -> None:
     assert join(a, b) == join(b, a)
+    for state in (a, b, join(a, b)):
+        assert RunnerState.from_json(state.to_json()) == state.normalised() == state
 
 
 @settings(deadline=None)

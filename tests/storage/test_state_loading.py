@@ -302,6 +302,7 @@ def test_fuzzed_documents_load_to_a_fixed_point_within_the_bound(value: Any, nam
         {"progress": {**PROGRESS, name: value}},
     ):
         state = RunnerState.from_json(document)
+        assert state.normalised() == state, "what reading gives is already normal"
         encoded = state.to_json()
         assert encoded_size(encoded) <= MAX_STATE_BYTES
         assert RunnerState.from_json(json.loads(json.dumps(encoded))) == state
