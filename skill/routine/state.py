@@ -413,9 +413,10 @@ def after_turn(
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress
-    if left is None or (after.progress is not None and after.progress.run == left.run):
+    if left is not None and after.progress is not None and after.progress.run == left.run:
         return state  # the same run moved on (the usual turn): nothing else to settle
-    state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
+    if left is not None:
+        state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
     return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
 
 

@@ -212,6 +212,16 @@ def test_the_record_merge_stays_on_the_writers_run_and_keeps_the_stored_version(
         assert ended_there or mine.progress.run in a.known_runs()
 
 
+@given(states())
+@settings(deadline=None)
+def test_a_turn_that_starts_a_run_keeps_the_caps(state: RunnerState) -> None:
+    idle = state.focused(None)
+    started = replace(idle, progress=progress(250, 0, 0.0))
+    stamped = after_turn(idle, started, 99.0, "dev")
+    assert stamped == stamped.normalised()
+    assert len(stamped.runs) + len(stamped.ended) + 1 <= state_module.RUNS_KEPT
+
+
 def test_a_turn_stamps_its_changes_so_the_later_change_wins() -> None:
     before = RunnerState(progress=progress(1, 2, 10.0), welcomed=True)
     moved = replace(before, progress=replace(before.progress, block=3))  # type: ignore[type-var]
