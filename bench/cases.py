@@ -140,6 +140,7 @@ class LoadCase:
         self.service.stop()
 
     def _wrk(self, seconds: int, tag: str) -> LoadResult:
+        self.service.check_alive()
         return run_wrk(
             self.wrk,
             self.service.url,

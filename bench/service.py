@@ -1,9 +1,13 @@
 """gunicorn as production runs it (infra/gunicorn.conf.py), bound to loopback, for one case.
 
-The only settings given on the command line are the bind address (127.0.0.1 and a free port)
-and, through WEB_CONCURRENCY (which the config reads), the worker count, which every case
-shares. The master runs in its own session so that stopping it takes its workers along, and
-a Ctrl-C in the terminal reaches only the benchmark, which then stops it.
+The only settings given on the command line are the bind address and, through WEB_CONCURRENCY
+(which the config reads), the worker count, which every case shares. The listening socket is
+made here (127.0.0.1, a port the kernel picks) and handed to gunicorn as ``fd://N``: no other
+process can take the port between choosing and binding it, and connections made before the
+workers are up wait in the backlog instead of being refused. A case is driven only once its
+server has answered a real request (wait_until_answering) and all its workers are up.
+The master runs in its own session so that stopping it takes its workers along, and a Ctrl-C
+in the terminal reaches only the benchmark, which then stops it.
 """
 
 from __future__ import annotations
@@ -99,23 +103,27 @@ class GunicornService:
     def __init__(self, app_spec: str, env: dict[str, str], workers: int, log: IO[bytes]) -> None:
         self.app_spec = app_spec
         self.workers = workers
-        self.port = free_loopback_port()
+        self.port = 0  # chosen by the kernel in start()
         self.env = {**os.environ, **env, "WEB_CONCURRENCY": str(workers)}
         for inherited in ("GUNICORN_CMD_ARGS", "PORT", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(inherited, None)
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
         self.spawned_at = 0.0
+        self.listener: socket.socket | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/alexa"
 
     def start(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+        self.port = self.listener.getsockname()[1]
+        fd = self.listener.fileno()
         command = [
             sys.executable, "-m", "gunicorn",
             "--config", str(GUNICORN_CONFIG),
-            "--bind", f"127.0.0.1:{self.port}",
+            "--bind", f"fd://{fd}",
             "--pythonpath", str(BENCH_DIR),
             self.app_spec,
         ]  # fmt: skip
@@ -128,7 +136,14 @@ class GunicornService:
             stdout=self.log,
             stderr=self.log,
             start_new_session=True,
+            pass_fds=(fd,),
         )
+
+    def check_alive(self) -> None:
+        """BenchError unless the master still runs (say so plainly, not as a wrk failure)."""
+        if self.process is None or self.process.poll() is not None:
+            code = None if self.process is None else self.process.returncode
+            raise BenchError(f"gunicorn ({self.app_spec}) is not running (exit code {code})")
 
     def wait_until_answering(self, body: bytes) -> float:
         """Post ``body`` until it is answered with 200; seconds from spawn to that answer."""
@@ -188,6 +203,9 @@ class GunicornService:
     def stop(self) -> None:
         """SIGTERM the master (graceful), then SIGKILL its whole session if it lingers."""
         process, self.process = self.process, None
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            listener.close()
         if process is None or process.poll() is not None:
             return
         process.send_signal(signal.SIGTERM)

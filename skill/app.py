@@ -18,6 +18,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from skill import logs, production
+from skill.alexa.runner import log_field
 from skill.alexa.skill import SkillRunner, build_skill
 from skill.storage import ProgressStore, StoreError, default_store_url, open_store
 from skill.web.errors import VerificationError
@@ -26,6 +27,7 @@ from skill.web.verification import RequestVerifier
 log = logging.getLogger(__name__)
 # Alexa's requests are a few kilobytes; anything near this is not from Alexa.
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
+HEALTH_REASON = "the progress store is not answering"
 
 
 @dataclass
@@ -86,7 +88,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         try:
             services.store.ping()
         except StoreError as error:
-            return jsonify(status="unavailable", reason=str(error) or type(error).__name__), 503
+            # The details (table, endpoint, path) go to the log only: /healthz is public.
+            log.warning("health check: %s", log_field(str(error) or type(error).__name__))
+            return jsonify(status="unavailable", reason=HEALTH_REASON), 503
         return jsonify(status="ok"), 200
 
     @app.errorhandler(HTTPException)

@@ -27,6 +27,7 @@ from skill.alexa.runner import (
     SESSION_KEY,
     Carried,
     RunnerTurn,
+    log_field,
     session_attributes,
     turn_of,
 )
@@ -161,8 +162,8 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
         if isinstance(request, SessionEndedRequest):
             log.info(
                 "session ended: reason=%s error=%s",
-                getattr(request.reason, "value", request.reason),
-                getattr(request.error, "message", None),
+                log_field(getattr(request.reason, "value", request.reason)),
+                log_field(getattr(request.error, "message", None)),
             )
         turn = handler_input.attributes_manager.request_attributes.get(REQUEST_KEY)
         if self.coaches and isinstance(turn, RunnerTurn):

@@ -8,10 +8,11 @@ the unsaved state travels on in the session attributes until a later turn saves 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ask_sdk_core.dispatch_components.request_components import (
@@ -20,17 +21,35 @@ from ask_sdk_core.dispatch_components.request_components import (
 )
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.response import Response
+from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
-from skill.routine.state import RunnerState
-from skill.storage.records import RunnerRecord, StoreError, StoreUnavailable, runner_key
+from skill.routine.state import RunnerState, after_turn
+from skill.storage.records import (
+    RunnerRecord,
+    StoreConflict,
+    StoreError,
+    StoreUnavailable,
+    runner_key,
+)
 
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "runner"
 REQUEST_KEY = "runner"
 MAX_VERSION = 2**53  # versions and clocks this service writes stay far below this
-NOT_SAVED = "I couldn't save your progress just now; I'll try again on your next turn."
+SAVE_BUDGET_S = 3.0  # a session-ending save is retried this long from the request's start
+RETRY_PAUSE_S = 0.1  # doubled after each failed attempt, at most 0.8 s
+
+# Everything the runner hears about the store, in one place (plain text: no SSML markup).
+STORE_SENTENCES = {
+    "unknown": (
+        "I can't reach your saved progress right now; "
+        "we can start fresh and I'll keep today's work."
+    ),
+    "not_saved": "I couldn't save your progress just now; I'll keep trying as we go.",
+    "lost": "I couldn't save your progress just now, so today's session may not be kept. Sorry.",
+}
 
 
 @dataclass
@@ -41,7 +60,10 @@ class RunnerTurn:
     loaded: RunnerState
     state: RunnerState
     unsaved: bool = False  # an earlier turn's state still waits to be saved
-    store_down: bool = False  # the read failed: don't make the runner wait for a write too
+    unknown: bool = False  # the stored record could not be read: what it holds is unknown
+    told: bool = False  # the runner already heard that the store can't be reached
+    started: float = field(default_factory=time.monotonic)  # when the request began
+    read_failed: bool = False  # this very request could not read the store
 
     @property
     def changed(self) -> bool:
@@ -76,16 +98,41 @@ def lift_carried(envelope: dict[str, Any]) -> tuple[dict[str, Any], Carried]:
 
 
 def identify(handler_input: HandlerInput) -> str:
-    """The runner's store key: the recognised person if any, else the Alexa account."""
+    """The runner's store key: the recognised person if any, else the Alexa account (from
+    ``context.System.user``, or the session's user when the context names none)."""
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context else None
     person = getattr(system, "person", None)
     person_id = getattr(person, "person_id", None)
-    user = getattr(system, "user", None) or getattr(envelope.session, "user", None)
-    user_id = getattr(user, "user_id", None)
-    if not isinstance(user_id, str) or not user_id:
+    user_id = None
+    for user in (getattr(system, "user", None), getattr(envelope.session, "user", None)):
+        candidate = getattr(user, "user_id", None)
+        if isinstance(candidate, str) and candidate:
+            user_id = candidate
+            break
+    if user_id is None:
         raise UnknownRunner("the request has no user id")
     return runner_key(user_id, person_id if isinstance(person_id, str) else None)
+
+
+def device_key(handler_input: HandlerInput) -> str:
+    """A short hash of the device the request comes from ("" when it names none)."""
+    envelope = handler_input.request_envelope
+    system = envelope.context.system if envelope.context else None
+    device_id = getattr(getattr(system, "device", None), "device_id", None)
+    return hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
+
+
+def hashed_device(device_id: str) -> str:
+    return hashlib.sha256(b"device:" + device_id.encode("utf-8")).hexdigest()[:16]
+
+
+def log_field(value: Any, limit: int = 200) -> str:
+    """A value from a request, safe to put in a log line: one line, printable, bounded."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text[: limit + 1]
+    safe = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+    return safe[:limit] + ("..." if len(text) > limit else "")
 
 
 def session_attributes(handler_input: HandlerInput) -> dict[str, Any]:
@@ -106,10 +153,12 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
 
 
 class LoadRunnerInterceptor(AbstractRequestInterceptor):
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, clock: Callable[[], float] = time.time) -> None:
         self.store = store
+        self.clock = clock
 
     def process(self, handler_input: HandlerInput) -> None:
+        started = time.monotonic()
         key = identify(handler_input)
         session = handler_input.request_envelope.session
         context = handler_input.context
@@ -119,55 +168,120 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             else session_attributes(handler_input).get(SESSION_KEY)
         )
         record = None
-        unsaved = store_down = False
+        unsaved = unknown = told = read_failed = False
         if session is not None and not session.new and isinstance(carried, dict):
+            # A carried record this service could not have written is dropped for the
+            # stored one: the store still holds everything saved so far.
             record = record_from_session(key, carried)
-            unsaved = record is not None and carried.get("unsaved") is True
+            if record is not None:
+                state = RunnerState.from_json(record.state)
+                if state.to_json() != record.state:
+                    # Not a state this service wrote (reading it dropped something): saving
+                    # it on its version could erase what is stored, so read the store instead.
+                    record = None
+            if record is not None:
+                unsaved = carried.get("unsaved") is True
+                unknown = carried.get("unknown") is True and record.version == 0
+                told = carried.get("told") is True
         if record is None:
             try:
                 record = self.store.load(key)
             except StoreError as error:
                 log.warning("store unavailable at session start: %s", type(error).__name__)
                 record = RunnerRecord(key=key, state={}, version=0, turn_at=0.0)
-                store_down = True
-        state = RunnerState.from_json(record.state)
+                unknown = read_failed = True
+            # A new session is on the most recently active run; one last moved on another
+            # device goes on here as a run of this device's own (RunnerState.latest).
+            device = device_key(handler_input)
+            state = RunnerState.from_json(record.state).latest(device, self.clock())
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, state, state, unsaved, store_down
+            record, state, state, unsaved, unknown, told, started, read_failed
         )
 
 
 class SaveRunnerInterceptor(AbstractResponseInterceptor):
-    def __init__(self, store: Any, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: Any,
+        clock: Callable[[], float] = time.time,
+        budget_s: float = SAVE_BUDGET_S,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.budget_s = budget_s
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         turn = handler_input.attributes_manager.request_attributes.get(REQUEST_KEY)
         if not isinstance(turn, RunnerTurn):
             return
+        request = handler_input.request_envelope.request
+        session_over = isinstance(request, SessionEndedRequest)
+        ending = session_over or response.should_end_session is True
         record = turn.record
-        unsaved = False
-        if turn.changed:
+        carried_state: dict[str, Any] | None = None  # the record's own, once one is saved
+        unsaved, told = False, turn.told
+        say: list[str] = []
+        if turn.unknown and not told:
+            say.append(STORE_SENTENCES["unknown"])
+            told = True
+        now = self.clock()
+        state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
+        if not (turn.unsaved or state != turn.loaded):
+            # Nothing to save: the state as this session sees it travels on, as this service
+            # writes it (so the next turn can tell it from one it did not write).
+            carried_state = state.to_json()
+        else:
             wanted = RunnerRecord(
-                key=record.key,
-                state=turn.state.to_json(),
-                version=record.version,
-                turn_at=self.clock(),
+                key=record.key, state=state.to_json(), version=record.version, turn_at=now
             )
             try:
-                if turn.store_down:
+                if turn.read_failed and not ending:
+                    # The read just failed: don't make the runner wait for a write too.
                     raise StoreUnavailable("the store did not answer the read of this turn")
-                record = self.store.save(wanted)
+                # Only a turn that ends the session waits for the store to come back: any
+                # other turn's state travels on and the next turn saves it.
+                deadline = turn.started + (self.budget_s if ending else 0.0)
+                record = save_within(self.store, wanted, deadline)
             except (StoreError, ValueError, OverflowError) as error:
-                log.warning("progress not saved: %s", type(error).__name__)
                 record, unsaved = wanted, True
-                add_sentence(response, NOT_SAVED)
+                if ending:
+                    log.error(
+                        "progress lost at the end of a session: %s (%s)",
+                        type(error).__name__,
+                        "a completion"
+                        if state.total_completed() != turn.loaded.total_completed()
+                        else "a turn",
+                    )
+                    say.append(STORE_SENTENCES["lost"])
+                else:
+                    log.warning("progress not saved: %s", type(error).__name__)
+                    if not turn.unsaved and not turn.unknown:
+                        say.append(STORE_SENTENCES["not_saved"])
+        if say and not session_over:  # a SessionEndedRequest's answer is never spoken
+            add_sentences(response, say, before=turn.read_failed)
         session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
-            "state": record.state,
+            "state": record.state if carried_state is None else carried_state,
             "unsaved": unsaved,
+            "unknown": turn.unknown and record.version == 0,
+            "told": told,
         }
+
+
+def save_within(store: Any, record: RunnerRecord, deadline: float) -> RunnerRecord:
+    """Save, trying again while the store is unavailable or contended until ``deadline``
+    (time.monotonic): at least one attempt, and none started after the deadline."""
+    pause = RETRY_PAUSE_S
+    while True:
+        try:
+            saved: RunnerRecord = store.save(record)
+            return saved
+        except (StoreUnavailable, StoreConflict):
+            if time.monotonic() + pause >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.8)
 
 
 def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | None:
@@ -185,9 +299,15 @@ def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | Non
     return RunnerRecord(key=key, state=state, version=version, turn_at=float(turn_at))
 
 
-def add_sentence(response: Response, sentence: str) -> None:
+def add_sentences(response: Response, sentences: list[str], *, before: bool = False) -> None:
+    """Add plain sentences (no markup) to the response's speech, at its end or its start."""
+    text = " ".join(sentences)
     speech = response.output_speech
-    if isinstance(speech, SsmlOutputSpeech) and speech.ssml and speech.ssml.endswith("</speak>"):
-        speech.ssml = speech.ssml[: -len("</speak>")] + f" {sentence}</speak>"
+    ssml = speech.ssml if isinstance(speech, SsmlOutputSpeech) else None
+    if not (ssml and ssml.startswith("<speak>") and ssml.endswith("</speak>")):
+        ssml = f"<speak>{text}</speak>"
+    elif before:
+        ssml = f"<speak>{text} " + ssml[len("<speak>") :]
     else:
-        response.output_speech = SsmlOutputSpeech(ssml=f"<speak>{sentence}</speak>")
+        ssml = ssml[: -len("</speak>")] + f" {text}</speak>"
+    response.output_speech = SsmlOutputSpeech(ssml=ssml)

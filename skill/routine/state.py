@@ -1,15 +1,56 @@
-"""What is remembered about a runner, as small JSON-serialisable values.
+"""What is remembered about a runner, as small JSON-serialisable values, and how two copies of
+it are combined.
 
 Everything else (what a block says, how long it lasts) is derived from the plan. Reading never
-crashes: a malformed or foreign document gives a fresh state instead of an exception.
+crashes and never trusts: every value is type-checked and bounded, and anything malformed is
+left out (a malformed or foreign document gives a fresh state instead of an exception).
+
+Two copies of a runner's state (two devices, or a session that could not reach the store) are
+combined with :func:`join`, a merge that is correct by construction:
+
+- A completion is identified by its run id. The newest ``HISTORY_KEPT`` completions are listed
+  in full, the next ``SUMMARY_KEPT`` are kept as ``(id, routine, time)`` only, and older ones
+  are only counted per routine ("deep") below a *floor*: the (time, id) of the newest counted
+  one. An entry at or below a floor is never counted again, so no completion is counted twice;
+  one is only left out if it reaches a copy that has since recorded more than
+  ``HISTORY_KEPT + SUMMARY_KEPT`` newer completions (years of routines for one runner).
+- Runs are kept by run id with the time they were last active; a run that ended (finished or
+  abandoned) leaves a marker, so it is not brought back by an older copy. ``progress`` is "the
+  run this session is on"; a state read from storage is on the most recently active run.
+- Preferences carry the time they were changed; the later change wins.
+
+``join`` is commutative, associative and idempotent (tests/storage/test_merge_properties.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skill.routine.plan import DEFAULT_PACE, PACES
+
+# The state travels in Alexa's session attributes on every turn (a response is at most 24 KB)
+# and is stored as one item (DynamoDB: 400 KB): everything in it is bounded.
+HISTORY_KEPT = 100  # completions listed in full: enough for any streak a report mentions
+SUMMARY_KEPT = 50  # older completions kept by id, so a late copy of one is recognised
+DETAILED_KEPT = 10  # the newest completions keep which exercises were done or skipped
+RUNS_KEPT = 8  # runs (open or ended) remembered, most recently active first
+MAX_STATE_BYTES = 16_000  # the encoded state never exceeds this (see RunnerState.to_json)
+MAX_TEXT = 64  # ids, routine ids, exercise ids, plan fingerprints
+MAX_EXERCISES = 24  # ids in one done / skipped list
+MAX_TIME = 2.0**34  # epoch seconds (the year 2514): any later time is not a real clock
+MAX_INDEX = 100_000  # block and cue indexes
+MAX_SECONDS = 86_400.0 * 7  # durations: a lead-in, a run's length
+MAX_COUNT = 2**31 - 1
+
+
+class Invalid(ValueError):
+    """A value read from a carried record or the store is not one this code could have written
+    (raised without a message: it never leaves this module, the item is just left out)."""
 
 
 @dataclass(frozen=True)
@@ -18,7 +59,9 @@ class Progress:
 
     ``served_at`` is the server clock when the block was served from ``from_cue`` (after
     ``lead_s`` seconds of lead-in speech); ``None`` means nothing is playing and the runner
-    waits at ``(block, from_cue)``, e.g. after a pause or an interruption.
+    waits at ``(block, from_cue)``, e.g. after a pause or an interruption. ``updated_at`` is
+    when a turn last changed this run, and ``device`` on which device (both stamped by
+    :func:`after_turn`).
     """
 
     routine: str
@@ -30,7 +73,9 @@ class Progress:
     started_at: float
     plan: str
     exercise: str
-    skipped: tuple[str, ...] = ()  # exercise ids skipped in this run
+    skipped: tuple[str, ...] = ()
+    updated_at: float = 0.0
+    device: str = ""  # (a hash of) the device that last moved this run
 
     def waiting_at(self, block: int, from_cue: int, exercise: str) -> Progress:
         return replace(
@@ -38,7 +83,7 @@ class Progress:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "routine": self.routine,
             "block": self.block,
             "from_cue": self.from_cue,
@@ -48,30 +93,40 @@ class Progress:
             "started_at": self.started_at,
             "plan": self.plan,
             "exercise": self.exercise,
-            "skipped": list(self.skipped),
         }
+        if self.skipped:
+            data["skipped"] = list(self.skipped)
+        if self.updated_at:
+            data["updated_at"] = self.updated_at
+        if self.device:
+            data["device"] = self.device
+        return data
 
     @staticmethod
     def from_json(data: Any) -> Progress | None:
-        if not isinstance(data, dict):
-            return None
         try:
-            served_at = data.get("served_at")
-            progress = Progress(
-                routine=_text(data["routine"]),
-                block=_count(data["block"]),
-                from_cue=_count(data.get("from_cue", 0)),
-                served_at=None if served_at is None else _number(served_at),
-                lead_s=_number(data.get("lead_s", 0.0)),
-                run=_text(data["run"]),
-                started_at=_number(data.get("started_at", 0.0)),
-                plan=str(data.get("plan", "")),
-                exercise=str(data.get("exercise", "")),
-                skipped=_ids(data.get("skipped", [])),
-            )
-        except (KeyError, TypeError, ValueError, OverflowError):
+            return Progress.parse(data)
+        except Invalid:
             return None
-        return progress
+
+    @staticmethod
+    def parse(data: Any) -> Progress:
+        data = _mapping(data)
+        served_at = data.get("served_at")
+        return Progress(
+            routine=_text(data.get("routine")),
+            block=_count(data.get("block"), MAX_INDEX),
+            from_cue=_count(data.get("from_cue", 0), MAX_INDEX),
+            served_at=None if served_at is None else _number(served_at, MAX_TIME),
+            lead_s=_number(data.get("lead_s", 0.0), MAX_SECONDS),
+            run=_text(data.get("run")),
+            started_at=_number(data.get("started_at", 0.0), MAX_TIME),
+            plan=_text(data.get("plan", ""), allow_empty=True),
+            exercise=_text(data.get("exercise", ""), allow_empty=True),
+            skipped=_ids(data.get("skipped", [])),
+            updated_at=_number(data.get("updated_at", 0.0), MAX_TIME),
+            device=_text(data.get("device", ""), allow_empty=True),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,63 +137,98 @@ class HistoryEntry:
     routine: str
     completed_at: float
     seconds: float
-    done: tuple[str, ...] = ()  # exercise ids done in that run
-    skipped: tuple[str, ...] = ()  # exercise ids skipped in that run
+    done: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[float, str]:
+        """Completions are ordered by time, ties by id: the same order on every device."""
+        return (self.completed_at, self.id)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "routine": self.routine,
             "completed_at": self.completed_at,
             "seconds": self.seconds,
-            "done": list(self.done),
-            "skipped": list(self.skipped),
         }
+        if self.done:
+            data["done"] = list(self.done)
+        if self.skipped:
+            data["skipped"] = list(self.skipped)
+        return data
 
     @staticmethod
     def from_json(data: Any) -> HistoryEntry | None:
-        if not isinstance(data, dict):
-            return None
         try:
-            return HistoryEntry(
-                id=_text(data["id"]),
-                routine=_text(data["routine"]),
-                completed_at=_number(data["completed_at"]),
-                seconds=_number(data.get("seconds", 0.0)),
-                done=_ids(data.get("done", [])),
-                skipped=_ids(data.get("skipped", [])),
-            )
-        except (KeyError, TypeError, ValueError, OverflowError):
+            return HistoryEntry.parse(data)
+        except Invalid:
             return None
+
+    @staticmethod
+    def parse(data: Any) -> HistoryEntry:
+        data = _mapping(data)
+        return HistoryEntry(
+            id=_text(data.get("id")),
+            routine=_text(data.get("routine")),
+            completed_at=_number(data.get("completed_at"), MAX_TIME),
+            seconds=_number(data.get("seconds", 0.0), MAX_SECONDS),
+            done=_ids(data.get("done", [])),
+            skipped=_ids(data.get("skipped", [])),
+        )
+
+    def brief(self) -> HistoryEntry:
+        """The entry without the lists of exercises (kept only for the newest entries)."""
+        return replace(self, done=(), skipped=()) if self.done or self.skipped else self
 
 
 @dataclass(frozen=True)
 class Preferences:
     pace: str = DEFAULT_PACE
+    set_at: float = 0.0  # when the runner chose it (0: never); the later choice wins a merge
 
     def to_json(self) -> dict[str, Any]:
-        return {"pace": self.pace}
+        data: dict[str, Any] = {"pace": self.pace}
+        if self.set_at:
+            data["set_at"] = self.set_at
+        return data
 
     @staticmethod
     def from_json(data: Any) -> Preferences:
-        if isinstance(data, dict) and data.get("pace") in PACES:
-            return Preferences(pace=data["pace"])
-        return Preferences()
+        if not isinstance(data, dict) or not isinstance(data.get("pace"), str):
+            return Preferences()
+        pace = data["pace"]
+        if pace not in PACES:
+            return Preferences()
+        try:
+            set_at = _number(data.get("set_at", 0.0), MAX_TIME)
+        except Invalid:
+            set_at = 0.0
+        return Preferences(pace=pace, set_at=set_at)
 
 
-# The state travels in Alexa's session attributes on every turn, so it must stay small: the
-# most recent completions are listed (enough for any streak a report mentions), older ones
-# are only counted, per routine.
-HISTORY_KEPT = 100
+Floor = tuple[float, str]  # the (completed_at, id) of the newest completion only counted
 
 
 @dataclass(frozen=True)
 class RunnerState:
     progress: Progress | None = None
     preferences: Preferences = field(default_factory=Preferences)
-    history: tuple[HistoryEntry, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()  # the newest completions, oldest first
     welcomed: bool = False
-    earlier: tuple[tuple[str, int], ...] = ()  # (routine id, completions no longer listed)
+    summarised: tuple[HistoryEntry, ...] = ()  # the next older ones, brief, oldest first
+    deep: tuple[tuple[str, int], ...] = ()  # (routine id, completions at or below floor)
+    floor: Floor | None = None
+    runs: tuple[Progress, ...] = ()  # other open runs (other devices), newest first
+    ended: tuple[tuple[str, float], ...] = ()  # (run id, when it ended), newest first
+
+    @property
+    def earlier(self) -> tuple[tuple[str, int], ...]:
+        """(routine id, completions no longer listed), by routine id."""
+        counts = dict(self.deep)
+        for entry in self.summarised:
+            counts[entry.routine] = counts.get(entry.routine, 0) + 1
+        return tuple(sorted(counts.items()))
 
     def completed(self) -> dict[str, int]:
         """Completed routines per routine id, listed and earlier ones together."""
@@ -147,83 +237,411 @@ class RunnerState:
             counts[entry.routine] = counts.get(entry.routine, 0) + 1
         return counts
 
+    def total_completed(self) -> int:
+        return sum(self.completed().values())
+
+    def known_runs(self) -> frozenset[str]:
+        """The run ids of every completion still known by id."""
+        return frozenset(entry.id for entry in (*self.history, *self.summarised))
+
     def with_completion(self, entry: HistoryEntry) -> RunnerState:
-        if any(existing.id == entry.id for existing in self.history):
+        if entry.id in self.known_runs() or (self.floor is not None and entry.key <= self.floor):
             return self
-        history = (*self.history, entry)
-        earlier = dict(self.earlier)
-        for dropped in history[:-HISTORY_KEPT]:
-            earlier[dropped.routine] = earlier.get(dropped.routine, 0) + 1
-        return replace(
-            self, history=history[-HISTORY_KEPT:], earlier=tuple(sorted(earlier.items()))
+        return self.normalised(extra=(entry,))
+
+    def focused(self, run: str | None) -> RunnerState:
+        """The same state seen from a session on ``run`` (None: on no run)."""
+        if self.progress is not None and self.progress.run == run:
+            return self
+        everything = (*((self.progress,) if self.progress else ()), *self.runs)
+        chosen = next((p for p in everything if p.run == run), None)
+        rest = tuple(p for p in everything if p is not chosen)
+        return replace(self, progress=chosen, runs=_newest_first(rest))
+
+    def latest(self, device: str = "", now: float | None = None) -> RunnerState:
+        """The state a session starting now on ``device`` sees: on the most recently active
+        open run. A run last moved on another device is not taken from it (its session may
+        still be going): this session goes on from the same place as a run of its own, so each
+        device keeps its own run and each completion heard is counted once. The run it came
+        from is ended as of its last move: only a later move there (its device was still
+        going) keeps it open."""
+        state = join(self, RunnerState())
+        progress = state.progress
+        if not device or now is None or progress is None or progress.device == device:
+            return state
+        own = replace(
+            progress,
+            run=f"{progress.routine[:24]}-{int(now * 1000)}-{device[:8]}",
+            device=device,
+            updated_at=now,
         )
+        ended = _newest_ended((*state.ended, (progress.run, progress.updated_at)))
+        return join(replace(state, progress=own, ended=ended), RunnerState(), focus=own.run)
+
+    def normalised(self, extra: Iterable[HistoryEntry] = ()) -> RunnerState:
+        """The same knowledge within every bound (see :func:`join`)."""
+        return join(self, RunnerState(history=tuple(extra)), focus=_focus_of(self))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The document to carry or store: never larger than MAX_STATE_BYTES encoded."""
+        document = self._document()
+        if encoded_size(document) <= MAX_STATE_BYTES:
+            return document
+        return self.shrunk()._document()
+
+    def shrunk(self, limit: int = MAX_STATE_BYTES) -> RunnerState:
+        """A smaller state with the same counts: the details of completions go first, then
+        other devices' runs, then listed completions (summarised, then only counted)."""
+        state = replace(self, history=tuple(entry.brief() for entry in self.history))
+        if encoded_size(state._document()) > limit:
+            state = replace(state, runs=())
+        kept = len(state.history)
+        while encoded_size(state._document()) > limit and kept > 0:
+            kept //= 2
+            state = _spill(state, kept, SUMMARY_KEPT if kept else 0)
+        return state
+
+    def _document(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
             "progress": self.progress.to_json() if self.progress else None,
             "preferences": self.preferences.to_json(),
             "history": [entry.to_json() for entry in self.history],
-            "earlier": dict(self.earlier),
+            "earlier": dict(self.deep),
             "welcomed": self.welcomed,
         }
+        if self.floor is not None:
+            document["floor"] = list(self.floor)
+        if self.summarised:
+            document["summarised"] = [
+                [entry.id, entry.routine, entry.completed_at] for entry in self.summarised
+            ]
+        if self.runs:
+            document["runs"] = [run.to_json() for run in self.runs]
+        if self.ended:
+            document["ended"] = [[run, at] for run, at in self.ended]
+        return document
 
     @staticmethod
     def from_json(data: Any) -> RunnerState:
         if not isinstance(data, dict):
             return RunnerState()
-        raw_history = data.get("history")
-        entries = (
-            [HistoryEntry.from_json(item) for item in raw_history or []]
-            if isinstance(raw_history, list)
-            else []
-        )
-        unique = {entry.id: entry for entry in entries if entry is not None}
-        raw_earlier = data.get("earlier")
-        earlier = (
-            tuple(
-                sorted(
-                    (routine, count)
-                    for routine, count in raw_earlier.items()
-                    if isinstance(count, int) and not isinstance(count, bool) and 0 < count < 2**31
-                )
-            )
-            if isinstance(raw_earlier, dict)
-            else ()
-        )
-        return RunnerState(
+        welcomed = data.get("welcomed", bool(data))
+        deep = _deep(data.get("earlier"))
+        floor = _floor(data.get("floor"))
+        listed = _valid(HistoryEntry.parse, data.get("history"))
+        if deep and floor is None:
+            # Written before floors existed: everything listed was newer than the counted ones.
+            floor = (min((entry.completed_at for entry in listed), default=0.0), "")
+        parsed = RunnerState(
             progress=Progress.from_json(data.get("progress")),
             preferences=Preferences.from_json(data.get("preferences")),
-            history=tuple(sorted(unique.values(), key=lambda entry: entry.completed_at)),
-            welcomed=bool(data.get("welcomed", bool(data))),
-            earlier=earlier,
+            history=tuple(listed),
+            welcomed=welcomed if isinstance(welcomed, bool) else False,
+            summarised=tuple(_valid(_summary_entry, data.get("summarised"))),
+            deep=deep if floor is not None else (),
+            floor=floor if deep else None,
+            runs=tuple(_valid(Progress.parse, data.get("runs"))),
+            ended=tuple(_valid(_ended_run, data.get("ended"))),
         )
+        return parsed if parsed.is_plain() else parsed.normalised()
+
+    def is_plain(self) -> bool:
+        """Already normal in the usual way (one run, a short sorted history, nothing summarised
+        or ended): reading can skip the merge that would give the same state back."""
+        history = self.history
+        if self.runs or self.ended or self.summarised or self.deep or self.floor is not None:
+            return False
+        if len(history) > HISTORY_KEPT or len({entry.id for entry in history}) != len(history):
+            return False
+        if any(a.key >= b.key for a, b in itertools.pairwise(history)):
+            return False
+        detailed = len(history) - DETAILED_KEPT
+        if any(entry.done or entry.skipped for entry in history[: max(0, detailed)]):
+            return False
+        return self.progress is None or self.progress.run not in {entry.id for entry in history}
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError("expected a non-empty string")
+class _Latest:
+    """Focus on the most recently active open run."""
+
+
+LATEST = _Latest()
+
+
+def join(a: RunnerState, b: RunnerState, *, focus: str | _Latest | None = LATEST) -> RunnerState:
+    """Everything either copy knows, within every bound.
+
+    ``focus`` is the run the result's ``progress`` is on; by default the most recently active
+    open run (what a session starting now resumes).
+    """
+    floor, deep = _join_deep(a, b)
+    entries = _by_id((*a.history, *a.summarised, *b.history, *b.summarised))
+    fresh = sorted(
+        (entry for entry in entries if floor is None or entry.key > floor),
+        key=lambda entry: entry.key,
+    )
+    state = RunnerState(
+        preferences=max(a.preferences, b.preferences, key=_preference_order),
+        history=tuple(fresh),
+        welcomed=a.welcomed or b.welcomed,
+        deep=deep,
+        floor=floor,
+    )
+    state = _spill(state, HISTORY_KEPT, SUMMARY_KEPT)
+    open_runs, ended, every_run = _join_runs(a, b, state.known_runs())
+    if isinstance(focus, _Latest):
+        focus = open_runs[0].run if open_runs else None
+    elif focus is not None and all(run.run != focus for run in open_runs):
+        # A session stays on its run even when more recent runs of other devices crowd it out
+        # of those kept (it is kept once more, not ended).
+        stayed = every_run.get(focus)
+        if stayed is not None and stayed[3] is not None:
+            open_runs = (*open_runs, stayed[3])
+    return replace(state, runs=open_runs, ended=ended).focused(focus)
+
+
+def after_turn(
+    before: RunnerState, after: RunnerState, now: float, device: str = ""
+) -> RunnerState:
+    """Stamp what a turn changed with the time, so that a merge can tell the newer change:
+    the run it moved (and on which device), a pace it chose, a run it ended (finished, or
+    left for another)."""
+    state = after
+    progress = after.progress
+    if progress is not None and (before.progress is None or progress != before.progress):
+        state = replace(state, progress=replace(progress, updated_at=now, device=device))
+    if after.preferences.pace != before.preferences.pace:
+        state = replace(state, preferences=replace(after.preferences, set_at=now))
+    left = before.progress
+    if left is not None and after.progress is not None and after.progress.run == left.run:
+        return state  # the same run moved on (the usual turn): nothing else to settle
+    if left is not None:
+        state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
+    return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
+
+
+def encoded_size(document: Any) -> int:
+    return len(
+        json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    )
+
+
+# -- merging -----------------------------------------------------------------------------------
+
+
+def _focus_of(state: RunnerState) -> str | None:
+    return state.progress.run if state.progress else None
+
+
+def _join_deep(a: RunnerState, b: RunnerState) -> tuple[Floor | None, tuple[tuple[str, int], ...]]:
+    """The counted-only part: the copy with the higher floor has counted more; equal floors
+    are two counts of the same completions, so the larger count per routine is the truth."""
+    if a.floor == b.floor:
+        counts = dict(a.deep)
+        for routine, count in b.deep:
+            counts[routine] = max(counts.get(routine, 0), count)
+        return a.floor, tuple(sorted(counts.items()))
+    if b.floor is None or (a.floor is not None and a.floor > b.floor):
+        return a.floor, a.deep
+    return b.floor, b.deep
+
+
+def _spill(state: RunnerState, listed: int, summarised: int) -> RunnerState:
+    """Keep ``listed`` newest entries in full (the newest DETAILED_KEPT with details), the next
+    ``summarised`` by id, and only count the rest, raising the floor to the newest of those."""
+    everything = sorted((*state.summarised, *state.history), key=lambda entry: entry.key)
+    cut = max(0, len(everything) - listed)
+    history = everything[cut:]
+    detailed = max(0, len(history) - DETAILED_KEPT)
+    history = [entry.brief() for entry in history[:detailed]] + history[detailed:]
+    summary_cut = max(0, cut - summarised)
+    summary = [
+        HistoryEntry(entry.id, entry.routine, entry.completed_at, 0.0)
+        for entry in everything[summary_cut:cut]
+    ]
+    counted = everything[:summary_cut]
+    deep = dict(state.deep)
+    floor = state.floor
+    for entry in counted:
+        deep[entry.routine] = min(MAX_COUNT, deep.get(entry.routine, 0) + 1)
+        floor = entry.key if floor is None or entry.key > floor else floor
+    return replace(
+        state,
+        history=tuple(history),
+        summarised=tuple(summary),
+        deep=tuple(sorted(deep.items())),
+        floor=floor,
+    )
+
+
+_RunVersion = tuple[float, int, str, Progress | None]  # (time, ended?, canonical json, run)
+
+
+def _join_runs(
+    a: RunnerState, b: RunnerState, completed: frozenset[str]
+) -> tuple[tuple[Progress, ...], tuple[tuple[str, float], ...], dict[str, _RunVersion]]:
+    """The RUNS_KEPT most recently active runs (an ended run stays ended), and the latest
+    version of every run either state knows."""
+    latest: dict[str, tuple[float, int, str, Progress | None]] = {}
+    for state in (a, b):
+        for progress in (*((state.progress,) if state.progress else ()), *state.runs):
+            if progress.run in completed:  # finished (maybe on another device): ended then
+                version: tuple[float, int, str, Progress | None] = (
+                    progress.updated_at,
+                    1,
+                    "",
+                    None,
+                )
+            else:
+                version = (progress.updated_at, 0, _canonical(progress), progress)
+            _keep_later(latest, progress.run, version)
+        for run, at in state.ended:
+            _keep_later(latest, run, (at, 1, "", None))
+    ranked = sorted(latest.items(), key=lambda item: (item[1][0], item[0]), reverse=True)
+    kept = ranked[:RUNS_KEPT]
+    open_runs = tuple(version[3] for _, version in kept if version[3] is not None)
+    ended = tuple((run, version[0]) for run, version in kept if version[3] is None)
+    return open_runs, ended, latest
+
+
+def _keep_later(
+    latest: dict[str, tuple[float, int, str, Progress | None]],
+    run: str,
+    version: tuple[float, int, str, Progress | None],
+) -> None:
+    known = latest.get(run)
+    if known is None or version[:3] > known[:3]:
+        latest[run] = version
+
+
+def _by_id(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+    chosen: dict[str, HistoryEntry] = {}
+    for entry in entries:
+        known = chosen.get(entry.id)
+        if known is None or _entry_order(entry) > _entry_order(known):
+            chosen[entry.id] = entry
+    return list(chosen.values())
+
+
+def _entry_order(entry: HistoryEntry) -> tuple[float, float, str, tuple[str, ...], tuple[str, ...]]:
+    """Which copy of one run's entry wins: a total order, so every merge picks the same one
+    (the listed copy with its details beats the brief one)."""
+    return (entry.completed_at, entry.seconds, entry.routine, entry.done, entry.skipped)
+
+
+def _preference_order(preferences: Preferences) -> tuple[float, bool, str]:
+    # The later choice wins; the default pace never beats one that was chosen.
+    return (preferences.set_at, preferences.pace != DEFAULT_PACE, preferences.pace)
+
+
+def _canonical(progress: Progress) -> str:
+    return json.dumps(progress.to_json(), sort_keys=True)
+
+
+def _newest_first(runs: Iterable[Progress]) -> tuple[Progress, ...]:
+    return tuple(sorted(runs, key=lambda p: (p.updated_at, p.run), reverse=True))
+
+
+def _newest_ended(ended: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    latest: dict[str, float] = {}
+    for run, at in ended:
+        latest[run] = max(at, latest.get(run, at))
+    return tuple(sorted(latest.items(), key=lambda item: (item[1], item[0]), reverse=True))
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+_MAX_READ = HISTORY_KEPT + SUMMARY_KEPT + RUNS_KEPT  # items looked at in any one list
+
+
+def _valid(parse: Any, items: Any) -> list[Any]:
+    """The items of a list that parse; a list this code could not have written is cut short."""
+    if not isinstance(items, list):
+        return []
+    parsed = []
+    for item in items[:_MAX_READ]:
+        try:
+            parsed.append(parse(item))
+        except Invalid:
+            continue
+    return parsed
+
+
+def _summary_entry(item: Any) -> HistoryEntry:
+    if not isinstance(item, list) or len(item) != 3:
+        raise Invalid  # a summarised completion is [id, routine, completed_at]
+    return HistoryEntry(_text(item[0]), _text(item[1]), _number(item[2], MAX_TIME), 0.0)
+
+
+def _ended_run(item: Any) -> tuple[str, float]:
+    if not isinstance(item, list) or len(item) != 2:
+        raise Invalid  # an ended run is [run id, ended_at]
+    return _text(item[0]), _number(item[1], MAX_TIME)
+
+
+def _deep(data: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(data, dict):
+        return ()
+    counts = []
+    for routine, count in list(data.items())[:_MAX_READ]:
+        try:
+            counts.append((_text(routine), _count(count, MAX_COUNT)))
+        except Invalid:
+            continue
+    return tuple(sorted((routine, count) for routine, count in counts if count > 0))
+
+
+def _floor(data: Any) -> Floor | None:
+    if not isinstance(data, list) or len(data) != 2:
+        return None
+    try:
+        return (_number(data[0], MAX_TIME), _text(data[1], allow_empty=True))
+    except Invalid:
+        return None
+
+
+def _mapping(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise Invalid  # expected an object
+    return data
+
+
+def _text(value: Any, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or len(value) > MAX_TEXT or (not value and not allow_empty):
+        raise Invalid  # expected a short non-empty string
+    if not value.isprintable():
+        raise Invalid  # expected printable text
     return value
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError("expected a number")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("expected a finite number")
-    return float(value)
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("expected a whole number of at least zero")
-    return value
-
-
-MAX_IDS = 50
 
 
 def _ids(value: Any) -> tuple[str, ...]:
-    """A short list of exercise ids; anything else reads as none."""
-    if not isinstance(value, list) or len(value) > MAX_IDS:
+    """A short list of exercise ids: a malformed list reads as none, a malformed or repeated
+    id is left out (losing a resume point over a detail would cost the runner more)."""
+    if not isinstance(value, list) or len(value) > MAX_EXERCISES:
         return ()
-    return tuple(item for item in value if isinstance(item, str) and 0 < len(item) <= 64)
+    ids: list[str] = []
+    for item in value:
+        try:
+            text = _text(item)
+        except Invalid:
+            continue
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
+
+
+def _number(value: Any, limit: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid  # expected a number
+    if isinstance(value, int) and abs(value) > limit:
+        raise Invalid  # number out of range
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= limit:
+        raise Invalid  # expected a finite number in range
+    return number
+
+
+def _count(value: Any, limit: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+        raise Invalid  # expected a whole number in range
+    return value

@@ -38,6 +38,7 @@ from skill.storage.records import (
     StoreConflict,
     StoreError,
     StoreUnavailable,
+    encode_state,
     merge,
 )
 
@@ -51,17 +52,20 @@ KEY_ATTRIBUTE = "runner"
 TTL_ATTRIBUTE = "expires_at"
 TTL_DAYS_ENV = "FOOTCOACH_TTL_DAYS"
 DEFAULT_TTL_DAYS = 400
-SAVE_ATTEMPTS = 5
-CONFLICT_BACKOFF_S = 0.005  # doubled per attempt, with full jitter: at most ~150 ms in all
+SAVE_ATTEMPTS = 10
+CONFLICT_BACKOFF_S = 0.005  # doubled per attempt up to 80 ms, with full jitter: < 0.5 s in all
+MAX_CONFLICT_BACKOFF_S = 0.08
+KEY_LOCK_TIMEOUT_S = 2.0
 PING_KEY = "footcoach-ping"  # can never be a runner key: those are 64 hex digits
 
-# A dead store must fail a turn well inside Alexa's 8 s: at worst 3 attempts of (1 s connect
-# or 1.5 s read) plus botocore's standard backoff (for DynamoDB < 75 ms in all, or < 3 s when
-# throttled): under 5 s per call, and milliseconds when the connection is refused.
+# A dead store must fail a turn well inside Alexa's 8 s: at worst 2 attempts of (0.5 s connect
+# or 1 s read) plus botocore's standard backoff: about 2 s per call, and milliseconds when the
+# connection is refused. A turn makes one read (at a session's start) and a save, which the
+# runner retries only while its 3 s budget lasts (skill/alexa/runner.py).
 CLIENT_CONFIG = Config(
-    connect_timeout=1.0,
-    read_timeout=1.5,
-    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=0.5,
+    read_timeout=1.0,
+    retries={"mode": "standard", "total_max_attempts": 2},
     max_pool_connections=50,  # one per concurrent request thread, so none waits for a socket
 )
 
@@ -79,7 +83,12 @@ _CREDENTIAL_FAULTS = frozenset(
 
 
 class _StaleWrite(Exception):
-    """The conditional write lost: another writer stored a newer version first."""
+    """The conditional write lost: another writer stored a newer version first (``item``:
+    the item that won, when DynamoDB returned it)."""
+
+    def __init__(self, item: dict[str, Any] | None = None) -> None:
+        super().__init__("stale write")
+        self.item = item
 
 
 class DynamoDBStore:
@@ -97,6 +106,7 @@ class DynamoDBStore:
         self.reads = 0
         self.writes = 0
         self._count_lock = threading.Lock()
+        self._key_locks = tuple(threading.Lock() for _ in range(64))
         self._closed = False
         session = session or boto3.session.Session()
         self._client = _client(session)
@@ -115,26 +125,38 @@ class DynamoDBStore:
                 Key={KEY_ATTRIBUTE: {"S": key}},
                 ConsistentRead=True,
             )
-        item = response.get("Item")
-        if not item:
-            return RunnerRecord(key, {}, 0, 0.0)
-        return RunnerRecord(
-            key=key,
-            state=from_map(item["state"]["M"]) if "state" in item else {},
-            version=int(item["version"]["N"]),
-            turn_at=float(number_from_text(item["turn_at"]["N"])),
-        )
+        return _record_from_item(key, response.get("Item"))
 
     def save(self, record: RunnerRecord) -> RunnerRecord:
+        encode_state(record.state)  # the same bound as every store: never more than it can load
+        # Writers of one runner in this process take turns instead of racing: under load a
+        # race is lost by all but one, over and over (seen with many devices of one runner).
+        lock = self._key_locks[hash(record.key) % len(self._key_locks)]
+        if not lock.acquire(timeout=KEY_LOCK_TIMEOUT_S):
+            raise StoreConflict(f"DynamoDB table {self.table_name}: other saves took too long")
+        try:
+            return self._save(record)
+        finally:
+            lock.release()
+
+    def _save(self, record: RunnerRecord) -> RunnerRecord:
         candidate = record
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
                 self._put_if_current(candidate)
-            except _StaleWrite:
+            except _StaleWrite as stale:
                 if attempt == SAVE_ATTEMPTS:
                     break
-                time.sleep(random.uniform(0, CONFLICT_BACKOFF_S * 2**attempt))
-                candidate = merge(self.load(record.key), candidate)
+                # The failed write returned the item that won: merge with it at once (no
+                # read in between for another writer to slip into), then back off briefly.
+                current = (
+                    _record_from_item(record.key, stale.item)
+                    if stale.item
+                    else self.load(record.key)
+                )
+                candidate = merge(current, candidate)
+                pause = min(MAX_CONFLICT_BACKOFF_S, CONFLICT_BACKOFF_S * 2**attempt)
+                time.sleep(random.uniform(0, pause))
                 continue
             return RunnerRecord(
                 candidate.key, candidate.state, candidate.version + 1, candidate.turn_at
@@ -188,7 +210,27 @@ class DynamoDBStore:
         with self._count_lock:
             self.writes += 1
         with _store_errors(self.table_name):
-            self._client.put_item(TableName=self.table_name, Item=item, **condition)
+            self._client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **condition,
+            )
+
+
+def _record_from_item(key: str, item: Any) -> RunnerRecord:
+    if not item:
+        return RunnerRecord(key, {}, 0, 0.0)
+    try:
+        version = int(item["version"]["N"])
+        turn_at = float(number_from_text(item["turn_at"]["N"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise StoreError(f"the stored item of a runner is malformed: {error!r}") from error
+    try:
+        state = from_map(item["state"]["M"]) if "state" in item else {}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        state = {}  # nothing usable: the runner starts fresh; the next save replaces it
+    return RunnerRecord(key=key, state=state, version=version, turn_at=turn_at)
 
 
 def ttl_days_from_env() -> int:
@@ -312,7 +354,8 @@ def _store_errors(table_name: str) -> Iterator[None]:
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
-            raise _StaleWrite from exc
+            winner = exc.response.get("Item")
+            raise _StaleWrite(winner if isinstance(winner, dict) else None) from exc
         if code in _CALLER_FAULTS:
             raise StoreError(f"DynamoDB table {table_name}: {exc}") from exc
         raise StoreUnavailable(f"DynamoDB table {table_name}: {exc}") from exc

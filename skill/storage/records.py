@@ -1,18 +1,21 @@
 """The contract every progress store keeps: the record, its key, the merge rule, the errors.
 
-The session engine owns what a runner's state *means*; a store treats it as one JSON document
-shaped like ``{"progress": {...} | None, "preferences": {...}, "history": [{"id": ..., ...}]}``.
+A store keeps one JSON document per runner and writes it conditionally on its version; what
+the document *means* (and so how two of them merge) belongs to skill.routine.state.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-HISTORY = "history"
+from skill.routine.state import MAX_STATE_BYTES, RunnerState, join
+
+# What a store accepts: the state as the service writes it (at most MAX_STATE_BYTES) with room
+# for what older versions wrote; far below DynamoDB's 400 KB item and SQLite's limits.
+MAX_RECORD_BYTES = 4 * MAX_STATE_BYTES
 
 
 @dataclass
@@ -35,6 +38,10 @@ class StoreUnavailable(StoreError):
 
 class StoreConflict(StoreError):
     """Other writers kept winning: the write was not stored after the bounded retries."""
+
+
+class RejectedState(StoreError, ValueError):
+    """The state cannot be stored: it is not JSON, or larger than MAX_RECORD_BYTES."""
 
 
 class StoreConfigError(StoreError):
@@ -79,57 +86,42 @@ def runner_key(user_id: str, person_id: str | None = None) -> str:
         material = "user:" + user_id
     else:
         raise ValueError("a runner needs a user id or a person id")
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()  # pragma: no mutate
 
 
 def merge(stored: RunnerRecord, mine: RunnerRecord) -> RunnerRecord:
     """Combine a record that lost a write race with the one that won.
 
-    History is the union of both (by entry id, sorted by completion time), so no completed
-    routine is ever lost. Every other key comes from the record of the later turn (a tie goes
-    to ``mine``); a key only the earlier record has is kept. The result carries the stored
-    version, so it can be written conditionally on it.
+    Both documents are read as runner states (validated and bounded) and joined field by
+    field (skill.routine.state.join): every completion is counted once by its run id, each
+    run keeps its latest turn, the later chosen pace wins. The result is on the run ``mine``
+    was on, and carries the stored version, so it can be written conditionally on it.
     """
     if stored.key != mine.key:
         raise ValueError("cannot merge the records of two different runners")
-    newer, older = (stored, mine) if stored.turn_at > mine.turn_at else (mine, stored)
-    state: dict[str, Any] = {}
-    for source in (older, newer):
-        for name, value in source.state.items():
-            if name != HISTORY:
-                state[name] = copy.deepcopy(value)
-    if HISTORY in stored.state or HISTORY in mine.state:
-        state[HISTORY] = _union_history(
-            older.state.get(HISTORY) or [], newer.state.get(HISTORY) or []
-        )
+    ours = RunnerState.from_json(mine.state)
+    focus = ours.progress.run if ours.progress is not None else None
+    merged = join(RunnerState.from_json(stored.state), ours, focus=focus)
     return RunnerRecord(
         key=stored.key,
-        state=state,
+        state=merged.to_json(),
         version=stored.version,
         turn_at=max(stored.turn_at, mine.turn_at),
     )
 
 
-def _union_history(older: list[Any], newer: list[Any]) -> list[Any]:
-    by_identity: dict[str, Any] = {}
-    for entry in [*older, *newer]:  # the newer record's copy of an entry wins
-        by_identity[_entry_identity(entry)] = entry
-    # Ties in completion time are ordered by identity, so the result never depends on
-    # which device happened to write first.
-    ordered = sorted(by_identity.items(), key=lambda item: (_completed_at(item[1]), item[0]))
-    return [copy.deepcopy(entry) for _, entry in ordered]
-
-
-def _entry_identity(entry: Any) -> str:
-    identity = entry.get("id") if isinstance(entry, dict) else None
-    if isinstance(identity, str):
-        return "id:" + identity
-    # An entry without an id can only be recognised by its whole content.
-    return "content:" + json.dumps(entry, sort_keys=True, default=str)
-
-
-def _completed_at(entry: Any) -> float:
-    value = entry.get("completed_at") if isinstance(entry, dict) else None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return 0.0
+def encode_state(state: dict[str, Any]) -> str:
+    """The document as stored: compact JSON, refused (RejectedState) when it is not JSON or is
+    larger than MAX_RECORD_BYTES, so a store never holds what it could not load."""
+    try:
+        text = json.dumps(
+            state,
+            separators=(",", ":"),
+            ensure_ascii=False,  # pragma: no mutate (None is falsy too: the same call)
+            allow_nan=False,
+        )
+    except (TypeError, ValueError, RecursionError) as error:
+        raise RejectedState(f"the runner's state is not JSON: {type(error).__name__}") from error
+    if len(text.encode("utf-8")) > MAX_RECORD_BYTES:  # pragma: no mutate (UTF-8 = utf-8)
+        raise RejectedState(f"the runner's state is larger than {MAX_RECORD_BYTES} bytes")
+    return text

@@ -22,6 +22,7 @@ from skill.storage.records import (
     StoreConfigError,
     StoreConflict,
     StoreUnavailable,
+    encode_state,
     merge,
 )
 
@@ -137,7 +138,13 @@ def _select(connection: sqlite3.Connection, key: str) -> RunnerRecord:
     if row is None:
         return RunnerRecord(key, {}, 0, 0.0)
     version, turn_at, state_json = row
-    return RunnerRecord(key, json.loads(state_json), int(version), float(turn_at))
+    try:
+        state = json.loads(state_json)
+    except (TypeError, ValueError, RecursionError):
+        state = None
+    # A row this service could not have written holds nothing usable: the runner starts
+    # fresh, and the next save (conditional on this version) replaces it.
+    return RunnerRecord(key, state if isinstance(state, dict) else {}, int(version), float(turn_at))
 
 
 def _write_if_current(connection: sqlite3.Connection, record: RunnerRecord, state: str) -> bool:
@@ -164,8 +171,9 @@ def _write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
 
 
 def _to_json(state: dict[str, Any]) -> str:
-    # allow_nan=False: NaN and infinities are not JSON, and DynamoDB could not store them either.
-    return json.dumps(state, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    # NaN and infinities are not JSON (DynamoDB could not store them either), and nothing
+    # larger than a store can load back is written.
+    return encode_state(state)
 
 
 class _ConnectionPool:

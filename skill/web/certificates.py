@@ -1,8 +1,11 @@
 """Downloading and caching the certificate chains named by `SignatureCertChainUrl`.
 
 A download has a hard deadline (connect, headers and body together) and a size cap, so a slow
-or hostile server cannot hold a worker for long. Chains are cached until their leaf expires.
-The cache lock is only held for dictionary access, never during network I/O.
+or hostile server cannot hold a worker for long. Chains are cached until their leaf expires; a
+URL whose download or parsing failed is refused from a cache for a minute, so junk requests
+naming it cost no further downloads; and at most a few downloads run at once (the rest are
+refused at once rather than queued). The cache lock is only held for dictionary access, never
+during network I/O.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ logger = logging.getLogger(__name__)
 _EXPIRED_CHAIN_RETENTION = timedelta(minutes=5)
 _MAX_CACHED_CHAINS = 32
 _READ_SIZE = 16384
+FAILURE_RETENTION = timedelta(seconds=60)  # a failed URL is refused without a download this long
+_MAX_REMEMBERED_FAILURES = 256
+MAX_CONCURRENT_DOWNLOADS = 4
+DOWNLOAD_SLOT_WAIT_S = 0.25  # how long a download waits for a free slot before it is refused
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class ChainFetcher:
         max_bytes: int = 65536,
         resolve: Callable[[str], str] | None = None,
         clock: Callable[[], datetime] | None = None,
+        max_concurrent: int = MAX_CONCURRENT_DOWNLOADS,
     ) -> None:
         """`resolve` maps the validated https URL to the URL actually fetched (a test hook)."""
         self._timeout_s = timeout_s
@@ -60,6 +68,9 @@ class ChainFetcher:
         self._clock = clock or _utc_now
         self._lock = threading.Lock()
         self._cache: dict[str, _CachedChain] = {}
+        self._failures: dict[str, tuple[datetime, str]] = {}  # url -> (refuse until, reason)
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+        self.downloads = 0  # downloads started (for tests and monitoring)
 
     def get(self, url: str) -> list[x509.Certificate]:
         """The chain at `url`, leaf first, from the cache or downloaded now."""
@@ -67,12 +78,34 @@ class ChainFetcher:
         now = as_utc(self._clock())
         with self._lock:
             cached = self._cache.get(canonical)
+            failed = self._failures.get(canonical)
         if cached is not None and now < cached.keep_until:
             return list(cached.chain)
-        target = self._resolve(canonical) if self._resolve else canonical
-        chain = load_chain(self._download(target))
+        if failed is not None and now < failed[0]:
+            raise VerificationError(failed[1])
+        if not self._slots.acquire(timeout=DOWNLOAD_SLOT_WAIT_S):
+            raise VerificationError("certificate chain download refused: too many at once")
+        try:
+            with self._lock:
+                self.downloads += 1
+            target = self._resolve(canonical) if self._resolve else canonical
+            chain = load_chain(self._download(target))
+        except VerificationError as error:
+            self._remember_failure(canonical, error.reason, now)
+            raise
+        finally:
+            self._slots.release()
         self._remember(canonical, chain, now)
         return chain
+
+    def _remember_failure(self, canonical: str, reason: str, now: datetime) -> None:
+        with self._lock:
+            if len(self._failures) >= _MAX_REMEMBERED_FAILURES:
+                for key in [key for key, (until, _) in self._failures.items() if until <= now]:
+                    del self._failures[key]
+                while len(self._failures) >= _MAX_REMEMBERED_FAILURES:
+                    del self._failures[next(iter(self._failures))]
+            self._failures[canonical] = (now + FAILURE_RETENTION, reason)
 
     def seed(self, url: str, pem: bytes) -> None:
         """Put a chain in the cache as if it had been downloaded from `url` just now."""
@@ -85,6 +118,7 @@ class ChainFetcher:
             if canonical not in self._cache and len(self._cache) >= _MAX_CACHED_CHAINS:
                 self._evict(now)
             self._cache[canonical] = entry
+            self._failures.pop(canonical, None)
 
     def _evict(self, now: datetime) -> None:
         for key in [key for key, entry in self._cache.items() if entry.keep_until <= now]:

@@ -8,7 +8,7 @@ import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import certifi
 from cryptography import x509
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 _FINGERPRINT = hashes.SHA256()
 _MAX_REMEMBERED_CHAINS = 64
+REJECTION_RETENTION = timedelta(seconds=60)  # an untrusted chain is refused without re-checking
+_MAX_REMEMBERED_REJECTIONS = 256
 
 
 def load_chain(pem: bytes) -> list[x509.Certificate]:
@@ -72,7 +74,9 @@ class TrustAnchors:
 
     Re-verifying the same chain on every request costs path building over every root; the
     result holds for as long as every certificate on the verified path is valid, so it is
-    reused inside that window. Thread-safe.
+    reused inside that window. A chain rejected for what it is (not issued to Alexa, not
+    chaining to a trusted root) is refused from a memo for a minute, so repeating it costs
+    nothing. Thread-safe.
     """
 
     def __init__(self, roots: Sequence[x509.Certificate]) -> None:
@@ -81,6 +85,7 @@ class TrustAnchors:
         self._store = x509_verification.Store(list(roots))
         self._lock = threading.Lock()
         self._verified: dict[tuple[bytes, ...], VerifiedChain] = {}
+        self._rejected: dict[tuple[bytes, ...], tuple[datetime, str]] = {}
 
     def verify(self, chain: Sequence[x509.Certificate], *, at: datetime) -> VerifiedChain:
         if not chain:
@@ -89,14 +94,30 @@ class TrustAnchors:
         key = tuple(certificate.fingerprint(_FINGERPRINT) for certificate in chain)
         with self._lock:
             known = self._verified.get(key)
+            rejected = self._rejected.get(key)
         if known is not None and known.covers(at):
             return known
-        verified = self._verify_uncached(chain, at)
+        if rejected is not None and at < rejected[0]:
+            raise VerificationError(rejected[1])
+        try:
+            verified = self._verify_uncached(chain, at)
+        except _Untrusted as error:
+            self._remember_rejection(key, error.reason, at)
+            raise
         with self._lock:
             if len(self._verified) >= _MAX_REMEMBERED_CHAINS:
                 self._verified.clear()
             self._verified[key] = verified
         return verified
+
+    def _remember_rejection(self, key: tuple[bytes, ...], reason: str, at: datetime) -> None:
+        with self._lock:
+            if len(self._rejected) >= _MAX_REMEMBERED_REJECTIONS:
+                for old in [old for old, (until, _) in self._rejected.items() if until <= at]:
+                    del self._rejected[old]
+                while len(self._rejected) >= _MAX_REMEMBERED_REJECTIONS:
+                    del self._rejected[next(iter(self._rejected))]
+            self._rejected[key] = (at + REJECTION_RETENTION, reason)
 
     def _verify_uncached(self, chain: Sequence[x509.Certificate], at: datetime) -> VerifiedChain:
         leaf = chain[0]
@@ -105,7 +126,7 @@ class TrustAnchors:
         if at > leaf.not_valid_after_utc:
             raise VerificationError("signing certificate has expired")
         if not _names_echo_api(leaf):
-            raise VerificationError(f"signing certificate is not issued to {ECHO_API_DNS_NAME}")
+            raise _Untrusted(f"signing certificate is not issued to {ECHO_API_DNS_NAME}")
         verifier = (
             x509_verification.PolicyBuilder()
             .store(self._store)
@@ -116,12 +137,16 @@ class TrustAnchors:
             path = verifier.verify(leaf, list(chain[1:]))
         except x509_verification.VerificationError as error:
             logger.warning("certificate chain rejected: %s", error)
-            raise VerificationError("certificate chain is not trusted") from error
+            raise _Untrusted("certificate chain is not trusted") from error
         return VerifiedChain(
             leaf=leaf,
             valid_from=max(certificate.not_valid_before_utc for certificate in path),
             valid_until=min(certificate.not_valid_after_utc for certificate in path),
         )
+
+
+class _Untrusted(VerificationError):
+    """Rejected for what the chain is, not for when it is checked: worth remembering."""
 
 
 def _names_echo_api(leaf: x509.Certificate) -> bool:

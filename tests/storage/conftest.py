@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 from dynamo_server import start_dynamodb_server
+from hypothesis import Phase, settings
 
 from skill.storage.dynamodb import TTL_DAYS_ENV, DynamoDBStore, create_table
 from skill.storage.records import ProgressStore
@@ -127,3 +128,16 @@ def store(request: pytest.FixtureRequest) -> ProgressStore:
     """Each shared behaviour runs against both stores."""
     chosen: ProgressStore = request.getfixturevalue(f"{request.param}_store")
     return chosen
+
+
+# Mutation testing (mutmut) runs the property tests once per mutant: there a failing example
+# only needs to be found, not shrunk, and fewer examples find it.
+settings.register_profile(
+    "mutation",
+    max_examples=25,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    database=None,
+    deadline=None,
+)
+if os.environ.get("FOOTCOACH_MUTATION"):
+    settings.load_profile("mutation")

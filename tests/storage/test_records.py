@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
+from skill.routine.state import (
+    MAX_STATE_BYTES,
+    HistoryEntry,
+    Preferences,
+    Progress,
+    RunnerState,
+)
 from skill.storage import RunnerRecord, merge, runner_key
+from skill.storage.records import MAX_RECORD_BYTES, RejectedState, StoreError, encode_state
 
 USER = "amzn1.ask.account.AFAKEUSERID"
 PERSON = "amzn1.ask.person.AFAKEPERSONID"
@@ -43,24 +48,30 @@ def test_an_empty_person_id_means_no_recognised_person() -> None:
 
 
 def test_a_runner_key_needs_some_id() -> None:
-    with pytest.raises(ValueError, match="user id"):
+    with pytest.raises(ValueError, match=r"^a runner needs a user id or a person id$"):
         runner_key("")
 
 
-def _entry(entry_id: str, completed_at: float, **extra: Any) -> dict[str, Any]:
-    return {"id": entry_id, "completed_at": completed_at, **extra}
+def _done(run: str, at: float, routine: str = "foot") -> HistoryEntry:
+    return HistoryEntry(run, routine, at, 600.0)
 
 
-def test_merge_takes_progress_from_the_later_turn_and_history_from_both() -> None:
+def _on(run: str, block: int, updated_at: float) -> Progress:
+    return Progress("foot", block, 0, None, 0.0, run, 1.0, "fp", "calf_drops", (), updated_at)
+
+
+def test_merge_joins_both_records_field_by_field_and_stays_on_my_run() -> None:
     stored = RunnerRecord(
         "k",
-        {"progress": None, "preferences": {"pace": "fast"}, "history": [_entry("b", 20.0)]},
+        RunnerState(
+            _on("theirs", 9, 100.0), Preferences("fast", 90.0), (_done("b", 20.0),), True
+        ).to_json(),
         version=4,
         turn_at=100.0,
     )
     mine = RunnerRecord(
         "k",
-        {"progress": {"block": 7}, "preferences": {"pace": "slow"}, "history": [_entry("a", 10.0)]},
+        RunnerState(_on("mine", 7, 80.0), Preferences("slow", 95.0), (_done("a", 10.0),)).to_json(),
         version=3,
         turn_at=101.0,
     )
@@ -68,100 +79,87 @@ def test_merge_takes_progress_from_the_later_turn_and_history_from_both() -> Non
 
     merged = merge(stored, mine)
 
-    assert merged == RunnerRecord(
-        "k",
-        {
-            "progress": {"block": 7},
-            "preferences": {"pace": "slow"},
-            "history": [_entry("a", 10.0), _entry("b", 20.0)],
-        },
-        version=4,
-        turn_at=101.0,
+    state = RunnerState.from_json(merged.state)
+    assert state == RunnerState(
+        progress=_on("mine", 7, 80.0),
+        preferences=Preferences("slow", 95.0),  # chosen later than "fast"
+        history=(_done("a", 10.0), _done("b", 20.0)),
+        welcomed=True,
+        runs=(_on("theirs", 9, 100.0),),  # the other device's run is kept, not taken over
     )
+    assert (merged.version, merged.turn_at) == (4, 101.0)
     assert (stored, mine) == (stored_before, mine_before)  # pure: inputs untouched
-    merged.state["history"].append(_entry("c", 30.0))
+    merged.state["history"].append({"id": "c"})
     assert len(mine.state["history"]) == 1  # and nothing shared with them
 
 
-def test_merge_keeps_the_stored_progress_when_it_is_newer() -> None:
-    stored = RunnerRecord("k", {"progress": {"block": 9}}, version=2, turn_at=200.0)
-    mine = RunnerRecord("k", {"progress": {"block": 2}, "history": [_entry("a", 1.0)]}, 1, 150.0)
+def test_merge_counts_a_completion_once_whether_listed_summarised_or_only_counted() -> None:
+    # Device A's record has summarised its oldest completions; device B's still lists some of
+    # them. Each run is counted exactly once (the old merge counted these twice).
+    runs = [_done(f"r{n}", 1000.0 + n, "foot" if n % 3 else "quick") for n in range(180)]
+    a = RunnerState(welcomed=True)
+    for entry in runs:
+        a = a.with_completion(entry)
+    assert a.floor is not None and a.deep and a.summarised, "all three parts are in use"
+    b = RunnerState(welcomed=True)
+    for entry in [*runs[20:120], _done("late", 5000.0)]:
+        b = b.with_completion(entry)
 
-    merged = merge(stored, mine)
-
-    assert merged.state == {"progress": {"block": 9}, "history": [_entry("a", 1.0)]}
-    assert (merged.version, merged.turn_at) == (2, 200.0)
-
-
-def test_merge_breaks_a_tie_in_favour_of_mine() -> None:
-    stored = RunnerRecord("k", {"progress": {"block": 1}}, 1, 50.0)
-    mine = RunnerRecord("k", {"progress": {"block": 2}}, 0, 50.0)
-
-    assert merge(stored, mine).state == {"progress": {"block": 2}}
-
-
-def test_merge_keeps_keys_only_the_older_record_has() -> None:
-    stored = RunnerRecord("k", {"preferences": {"pace": "slow"}, "progress": {"block": 1}}, 1, 9.0)
-    mine = RunnerRecord("k", {"progress": {"block": 2}}, 0, 10.0)
-
-    assert merge(stored, mine).state == {"preferences": {"pace": "slow"}, "progress": {"block": 2}}
-
-
-def test_merge_counts_an_entry_once_and_keeps_the_later_records_copy() -> None:
-    stored = RunnerRecord("k", {"history": [_entry("a", 1.0, note="old")]}, 1, 5.0)
-    mine = RunnerRecord("k", {"history": [_entry("a", 1.0, note="new")]}, 0, 6.0)
-
-    assert merge(stored, mine).state["history"] == [_entry("a", 1.0, note="new")]
+    for stored, mine in ((a, b), (b, a)):
+        merged = merge(
+            RunnerRecord("k", stored.to_json(), 2, 1.0), RunnerRecord("k", mine.to_json())
+        )
+        state = RunnerState.from_json(merged.state)
+        assert state.total_completed() == 181
+        assert state.completed()["quick"] == 60
+        assert state.history[-1] == _done("late", 5000.0)
+        again = merge(merged, RunnerRecord("k", mine.to_json()))
+        assert RunnerState.from_json(again.state).total_completed() == 181, "idempotent"
 
 
-def test_merge_with_a_new_runner_adds_no_history_key() -> None:
-    stored = RunnerRecord("k", {}, 0, 0.0)
-    mine = RunnerRecord("k", {"progress": None}, 0, 1.0)
+def test_merge_with_a_new_runner_keeps_everything_of_mine() -> None:
+    mine = RunnerState(_on("r", 1, 5.0), Preferences("slow", 3.0), (_done("a", 1.0),), True)
+    merged = merge(RunnerRecord("k", {}, 0, 0.0), RunnerRecord("k", mine.to_json(), 0, 1.0))
+    assert RunnerState.from_json(merged.state) == mine
+    assert (merged.version, merged.turn_at) == (0, 1.0)
 
-    assert merge(stored, mine).state == {"progress": None}
+
+def test_merge_of_a_blank_session_never_overwrites_what_the_store_holds() -> None:
+    # A session that could not read the store starts blank: its merge adds what it did and
+    # takes nothing away (the outage bug: pace, counts and resume point were overwritten).
+    stored_state = RunnerState(
+        _on("old", 4, 50.0), Preferences("slow", 40.0), (_done("a", 10.0),), True
+    )
+    blank_session = RunnerState(_on("today", 0, 200.0), history=(_done("t", 150.0),))
+    merged = merge(
+        RunnerRecord("k", stored_state.to_json(), 9, 60.0),
+        RunnerRecord("k", blank_session.to_json(), 0, 200.0),
+    )
+    state = RunnerState.from_json(merged.state)
+    assert state.preferences == Preferences("slow", 40.0)
+    assert state.total_completed() == 2
+    assert state.progress == _on("today", 0, 200.0)
+    assert state.runs == (_on("old", 4, 50.0),)
+    assert state.welcomed
 
 
 def test_merge_refuses_two_different_runners() -> None:
-    with pytest.raises(ValueError, match="different runners"):
+    with pytest.raises(ValueError, match=r"^cannot merge the records of two different runners$"):
         merge(RunnerRecord("a", {}), RunnerRecord("b", {}))
 
 
-_histories = st.lists(
-    st.builds(
-        _entry,
-        st.text(alphabet="abcdef", min_size=1, max_size=3),
-        st.floats(min_value=0, max_value=1e9, allow_nan=False),
-    ),
-    max_size=8,
-)
-
-
-@given(
-    stored_history=_histories,
-    mine_history=_histories,
-    stored_turn=st.floats(0, 1e9),
-    mine_turn=st.floats(0, 1e9),
-    stored_version=st.integers(0, 100),
-)
-def test_merge_never_loses_a_completed_routine(
-    stored_history: list[dict[str, Any]],
-    mine_history: list[dict[str, Any]],
-    stored_turn: float,
-    mine_turn: float,
-    stored_version: int,
-) -> None:
-    stored = RunnerRecord(
-        "k", {"progress": "s", "history": stored_history}, stored_version, stored_turn
-    )
-    mine = RunnerRecord("k", {"progress": "m", "history": mine_history}, 0, mine_turn)
-
-    merged = merge(stored, mine)
-
-    ids = [entry["id"] for entry in merged.state["history"]]
-    assert sorted(ids) == sorted({entry["id"] for entry in stored_history + mine_history})
-    times = [entry["completed_at"] for entry in merged.state["history"]]
-    assert times == sorted(times)
-    assert merged.version == stored_version
-    assert merged.turn_at == max(stored_turn, mine_turn)
-    assert merged.state["progress"] == ("s" if stored_turn > mine_turn else "m")
-    assert merge(stored, merged).state == merged.state  # merging again changes nothing
+def test_a_store_refuses_a_state_it_could_not_load_back() -> None:
+    assert encode_state({"a": [1, "é"]}) == '{"a":[1,"é"]}'
+    for bad in ({"n": float("nan")}, {"n": float("inf")}, {"s": {1, 2}}):
+        with pytest.raises(RejectedState, match=r"^the runner's state is not JSON: \w+Error$"):
+            encode_state(bad)
+    limit = MAX_RECORD_BYTES - len('{"s":""}')
+    assert len(encode_state({"s": "x" * limit})) == MAX_RECORD_BYTES
+    with pytest.raises(
+        RejectedState, match=rf"^the runner's state is larger than {MAX_RECORD_BYTES} bytes$"
+    ):
+        encode_state({"s": "x" * (limit + 1)})
+    with pytest.raises(RejectedState):  # bytes, not characters
+        encode_state({"s": "é" * (limit // 2 + 1)})
+    assert issubclass(RejectedState, StoreError) and issubclass(RejectedState, ValueError)
+    assert MAX_STATE_BYTES < MAX_RECORD_BYTES < 400_000

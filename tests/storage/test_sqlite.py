@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.routine.state import RunnerState
 from skill.storage import RunnerRecord, StoreConfigError, StoreUnavailable, runner_key
 from skill.storage.sqlite import SQLiteStore
 
@@ -103,6 +104,7 @@ def test_a_write_blocked_past_the_busy_timeout_is_unavailable_not_partial(
 _WRITER = textwrap.dedent(
     """
     import sys, time
+    from skill.routine.state import HistoryEntry, RunnerState
     from skill.storage.records import RunnerRecord
     from skill.storage.sqlite import SQLiteStore
 
@@ -110,11 +112,10 @@ _WRITER = textwrap.dedent(
     store = SQLiteStore(path)
     record = store.load(key)
     for turn in range(turns):
-        record.state.setdefault("history", []).append(
-            {"id": f"{name}-{turn}", "completed_at": time.time()}
+        state = RunnerState.from_json(record.state).with_completion(
+            HistoryEntry(f"{name}-{turn}", "foot", time.time(), 60.0)
         )
-        record.turn_at = time.time()
-        record = store.save(record)
+        record = store.save(RunnerRecord(key, state.to_json(), record.version, time.time()))
     store.close()
     """
 )
@@ -140,7 +141,9 @@ def test_several_processes_on_one_file_lose_no_history_entry(tmp_path: Path) -> 
         stored = store.load(KEY)
     finally:
         store.close()
-    ids = sorted(entry["id"] for entry in stored.state["history"])
+    state = RunnerState.from_json(stored.state)
+    assert state.total_completed() == processes * turns
+    ids = sorted(state.known_runs())
     assert ids == sorted(
         f"p{number}-{turn}" for number in range(processes) for turn in range(turns)
     )

@@ -7,10 +7,12 @@ import copy
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from skill.routine.state import HISTORY_KEPT, HistoryEntry, Preferences, Progress, RunnerState
 from skill.storage import (
     ProgressStore,
     RunnerRecord,
@@ -109,83 +111,95 @@ def test_runners_are_stored_apart(store: ProgressStore) -> None:
     assert store.load(_key("bob")).state == {"progress": {"block": 2}}
 
 
+def _progress(run: str, block: int, updated_at: float) -> Progress:
+    return Progress("foot", block, 0, None, 0.0, run, 1.0, "", "toe_spread", (), updated_at)
+
+
+def _doc(
+    progress: Progress | None = None,
+    history: tuple[HistoryEntry, ...] = (),
+    preferences: Preferences | None = None,
+) -> dict[str, Any]:
+    state = RunnerState(progress, preferences or Preferences(), welcomed=True)
+    for entry in history:
+        state = state.with_completion(entry)
+    return state.to_json()
+
+
+def _done(run: str, at: float) -> HistoryEntry:
+    return HistoryEntry(run, "foot", at, 600.0)
+
+
 @pytest.mark.parametrize("already_stored", [False, True], ids=["first-write", "existing-runner"])
-def test_two_devices_interleaved_keep_both_histories_and_the_later_progress(
+def test_two_devices_interleaved_keep_both_histories_runs_and_the_later_pace(
     store: ProgressStore, already_stored: bool
 ) -> None:
     key = _key("household")
     if already_stored:
-        store.save(RunnerRecord(key, {"progress": None, "preferences": {}, "history": []}, 0, 50.0))
+        store.save(RunnerRecord(key, _doc(), 0, 50.0))
     device_a = store.load(key)
     device_b = store.load(key)
 
-    device_b.state = {
-        "progress": None,
-        "preferences": {"pace": "normal"},
-        "history": [_entry("routine-b", 100.0)],
-    }
+    device_b.state = _doc(history=(_done("routine-b", 100.0),))
     device_b.turn_at = 100.0
     store.save(device_b)
-    device_a.state = {
-        "progress": {"routine": "foot", "block": 7},
-        "preferences": {"pace": "slow"},
-        "history": [],
-    }
+    device_a.state = _doc(_progress("run-a", 7, 101.0), preferences=Preferences("slow", 101.0))
     device_a.turn_at = 101.0
     saved_a = store.save(device_a)
 
     stored = store.load(key)
     assert stored == saved_a
-    assert stored.state == {
-        "progress": {"routine": "foot", "block": 7},
-        "preferences": {"pace": "slow"},
-        "history": [_entry("routine-b", 100.0)],
-    }
+    state = RunnerState.from_json(stored.state)
+    assert state.progress == _progress("run-a", 7, 101.0)
+    assert state.preferences == Preferences("slow", 101.0)
+    assert state.history == (_done("routine-b", 100.0),)
     assert stored.version == (3 if already_stored else 2)
     assert stored.turn_at == 101.0
 
 
-def test_a_losing_writer_with_an_older_turn_keeps_the_newer_progress(
-    store: ProgressStore,
-) -> None:
+def test_a_losing_writer_keeps_its_run_and_the_other_devices_run(store: ProgressStore) -> None:
     key = _key("household")
     device_a = store.load(key)
     device_b = store.load(key)
-    device_b.state = {"progress": {"block": 9}, "history": [_entry("b", 300.0)]}
+    device_b.state = _doc(_progress("run-b", 9, 300.0), (_done("b", 300.0),))
     device_b.turn_at = 300.0
     store.save(device_b)
 
-    device_a.state = {"progress": {"block": 2}, "history": [_entry("a", 200.0)]}
+    device_a.state = _doc(_progress("run-a", 2, 200.0), (_done("a", 200.0),))
     device_a.turn_at = 200.0
-    store.save(device_a)
+    saved = store.save(device_a)
 
+    mine = RunnerState.from_json(saved.state)
+    assert mine.progress == _progress("run-a", 2, 200.0), "the writer stays on its own run"
+    assert mine.runs == (_progress("run-b", 9, 300.0),)
+    assert [entry.id for entry in mine.history] == ["a", "b"]
     stored = store.load(key)
-    assert stored.state == {
-        "progress": {"block": 9},
-        "history": [_entry("a", 200.0), _entry("b", 300.0)],
-    }
     assert stored.turn_at == 300.0
+    # A session starting now resumes the most recently active run.
+    assert RunnerState.from_json(stored.state).latest().progress == _progress("run-b", 9, 300.0)
 
 
 def test_older_state_never_overwrites_newer_even_with_the_current_version(
     store: ProgressStore,
 ) -> None:
     key = _key()
-    newer = store.save(RunnerRecord(key, {"progress": {"block": 9}, "history": []}, 0, 200.0))
+    newer = store.save(RunnerRecord(key, _doc(_progress("r", 9, 200.0)), 0, 200.0))
 
     # Same version as stored, but from an earlier turn (e.g. a save retried late).
-    stale = RunnerRecord(key, {"progress": {"block": 3}, "history": []}, newer.version, 100.0)
+    stale = RunnerRecord(key, _doc(_progress("r", 3, 100.0)), newer.version, 100.0)
     store.save(stale)
 
     stored = store.load(key)
-    assert stored.state["progress"] == {"block": 9}
+    assert RunnerState.from_json(stored.state).latest().progress == _progress("r", 9, 200.0)
     assert stored.turn_at == 200.0
 
 
-def test_many_concurrent_writers_lose_no_history_entry(store: ProgressStore) -> None:
+def test_many_concurrent_writers_lose_no_completion_and_count_none_twice(
+    store: ProgressStore,
+) -> None:
     # Over HTTP to an emulator every round trip costs milliseconds (and grows with the item):
     # fewer turns per writer there keep the test quick with the same contention.
-    writers, saves_each = (8, 20) if isinstance(store, SQLiteStore) else (8, 10)
+    writers, saves_each = (8, 20) if isinstance(store, SQLiteStore) else (8, 14)
     key = _key("busy-household")
     start = threading.Barrier(writers)
     conflicts = []
@@ -194,11 +208,11 @@ def test_many_concurrent_writers_lose_no_history_entry(store: ProgressStore) -> 
         record = store.load(key)  # like a session start: one read, then a save per turn
         start.wait()
         for turn in range(saves_each):
-            record.state.setdefault("history", []).append(
-                _entry(f"w{writer}-t{turn}", completed_at=turn * writers + writer)
+            state = RunnerState.from_json(record.state).with_completion(
+                HistoryEntry(f"w{writer}-t{turn}", "foot", float(turn * writers + writer), 60.0)
             )
-            record.state["progress"] = {"writer": writer, "turn": turn}
-            record.turn_at = time.time()
+            state = replace(state, progress=_progress(f"w{writer}", turn, time.time()))
+            record = RunnerRecord(key, state.to_json(), record.version, time.time())
             while True:
                 try:
                     record = store.save(record)
@@ -210,12 +224,16 @@ def test_many_concurrent_writers_lose_no_history_entry(store: ProgressStore) -> 
         for outcome in [pool.submit(write, writer) for writer in range(writers)]:
             outcome.result()
 
-    stored = store.load(key)
-    ids = [entry["id"] for entry in stored.state["history"]]
+    stored = RunnerState.from_json(store.load(key).state)
+    assert stored.total_completed() == writers * saves_each  # every completion, none twice
+    assert len(stored.history) == HISTORY_KEPT
     expected = {f"w{w}-t{t}" for w in range(writers) for t in range(saves_each)}
-    assert sorted(ids) == sorted(expected)  # every entry, none twice
-    assert stored.version == writers * saves_each  # one successful write per turn, no more
+    assert stored.known_runs() <= expected
+    assert store.load(key).version == writers * saves_each  # one successful write per turn
     assert len(conflicts) < writers * saves_each
+    # Every writer's run is still there, on its last turn.
+    runs = {p.run: p.block for p in (stored.progress, *stored.runs) if p is not None}
+    assert runs == {f"w{w}": saves_each - 1 for w in range(writers)}
 
 
 def test_counters_count_real_round_trips(store: ProgressStore) -> None:

@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from signing import DEFAULT_CERT_URL, SigningAuthority, make_pki
 
-from skill.web.certificates import ChainFetcher
+from skill.web.certificates import FAILURE_RETENTION, MAX_CONCURRENT_DOWNLOADS, ChainFetcher
 from skill.web.verification import VerificationError
 
 OTHER_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-other.pem"
@@ -219,13 +219,67 @@ def test_a_huge_response_is_refused_at_the_size_cap(declared_length: bool) -> No
     ],
     ids=["404", "500", "garbage", "empty", "bad-der"],
 )
-def test_unusable_responses_are_errors(behaviour: Behaviour, reason: str) -> None:
+def test_unusable_responses_are_errors_refused_from_a_cache_for_a_while(
+    behaviour: Behaviour, reason: str
+) -> None:
+    now = [datetime.now(UTC)]
     with serve(behaviour) as server:
-        fetcher = ChainFetcher(resolve=server.resolve)
-        for _ in range(2):  # failures are not cached
+        fetcher = ChainFetcher(resolve=server.resolve, clock=lambda: now[0])
+        for _ in range(20):  # a failure is remembered: junk requests cost no more downloads
             with pytest.raises(VerificationError, match=reason):
                 fetcher.get(DEFAULT_CERT_URL)
+        assert len(server.requests) == fetcher.downloads == 1
+        now[0] += FAILURE_RETENTION - timedelta(seconds=1)
+        with pytest.raises(VerificationError, match=reason):
+            fetcher.get(DEFAULT_CERT_URL)
+        assert len(server.requests) == 1
+        now[0] += timedelta(seconds=2)  # then the URL is tried again
+        with pytest.raises(VerificationError, match=reason):
+            fetcher.get(DEFAULT_CERT_URL)
+    assert len(server.requests) == fetcher.downloads == 2
+
+
+def test_a_url_that_works_again_is_no_longer_refused(pki: SigningAuthority) -> None:
+    now = [datetime.now(UTC)]
+    answers = [b"garbage", pki.chain_pem]
+    with serve(lambda handler: send_body(handler, answers.pop(0))) as server:
+        fetcher = ChainFetcher(resolve=server.resolve, clock=lambda: now[0])
+        with pytest.raises(VerificationError):
+            fetcher.get(DEFAULT_CERT_URL)
+        now[0] += FAILURE_RETENTION
+        assert fetcher.get(DEFAULT_CERT_URL)[0].subject == pki.leaf.subject
+        now[0] += FAILURE_RETENTION
+        assert fetcher.get(DEFAULT_CERT_URL)[0].subject == pki.leaf.subject  # from the cache
     assert len(server.requests) == 2
+
+
+def test_many_distinct_junk_urls_download_at_most_a_few_at_once() -> None:
+    with serve(hang) as server:
+        fetcher = ChainFetcher(resolve=server.resolve, timeout_s=5.0)
+        outcomes: list[str] = []
+
+        def fetch(number: int) -> None:
+            try:
+                fetcher.get(f"https://s3.amazonaws.com/echo.api/junk-{number}.pem")
+            except VerificationError as error:
+                outcomes.append(error.reason)
+
+        threads = [threading.Thread(target=fetch, args=(n,)) for n in range(12)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 3
+        while len(outcomes) < 12 - MAX_CONCURRENT_DOWNLOADS and time.monotonic() < deadline:
+            time.sleep(0.01)
+        refused_after = time.monotonic() - started
+        assert len(server.requests) == MAX_CONCURRENT_DOWNLOADS
+        server.release.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    busy = [reason for reason in outcomes if "too many at once" in reason]
+    assert len(busy) == 12 - MAX_CONCURRENT_DOWNLOADS
+    assert refused_after < 2.0, "the others are refused quickly, not queued"
+    assert fetcher.downloads == MAX_CONCURRENT_DOWNLOADS
 
 
 def test_a_truncated_response_is_an_error(pki: SigningAuthority) -> None:

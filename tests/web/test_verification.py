@@ -555,3 +555,35 @@ def test_cert_url_validation_only_ever_raises_verification_error(url: str) -> No
     assert canonical.startswith("https://s3.amazonaws.com/echo.api/")
     assert "/../" not in canonical and "/./" not in canonical
     assert canonical_cert_url(canonical) == canonical
+
+
+def test_an_untrusted_chain_is_refused_from_a_memo_for_a_minute(
+    pki: SigningAuthority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skill.web import chain as chain_module
+
+    stranger = load_chain(make_pki(authority="Mallory Test").chain_pem)
+    anchors = chain_module.TrustAnchors([pki.root])
+    checks: list[int] = []
+    original = chain_module.TrustAnchors._verify_uncached
+
+    def counted(self: Any, chain: Any, at: datetime) -> Any:
+        checks.append(1)
+        return original(self, chain, at)
+
+    monkeypatch.setattr(chain_module.TrustAnchors, "_verify_uncached", counted)
+    at = _now()
+    for _ in range(5):
+        with pytest.raises(VerificationError, match="not trusted"):
+            anchors.verify(stranger, at=at)
+    assert len(checks) == 1, "rejected once, then refused from the memo"
+    later = at + chain_module.REJECTION_RETENTION
+    with pytest.raises(VerificationError, match="not trusted"):
+        anchors.verify(stranger, at=later)
+    assert len(checks) == 2, "checked again once the memo lapsed"
+    # A time-dependent failure (not yet valid) is never remembered.
+    good = load_chain(pki.chain_pem)
+    early = pki.leaf.not_valid_before_utc - timedelta(days=1)
+    with pytest.raises(VerificationError, match="not yet valid"):
+        anchors.verify(good, at=early)
+    assert anchors.verify(good, at=at).leaf == good[0]
