@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from skill.chat.speech import playback_seconds
+
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-footcoach000"
 
 
@@ -78,6 +80,12 @@ class Echo:
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
+    # A device plays each answer before the runner speaks again: with ``advance`` (e.g. the
+    # app's fake CLOCK's ``advance``), every request first moves the server's clock on by the
+    # last answer's playback at the skill's speaking-rate estimate plus ``reaction`` seconds.
+    advance: Callable[[float], object] | None = None
+    reaction: float = 2.0
+    last: Answer | None = None
 
     def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.session_id is None:
@@ -112,8 +120,11 @@ class Echo:
         }
 
     def send(self, request: dict[str, Any]) -> Answer:
+        if self.advance is not None and self.last is not None:
+            self.advance(playback_seconds(self.last.ssml) + self.reaction if self.last.ssml else 0)
         body = json.dumps(self.envelope(request), separators=(",", ":")).encode()
         answer = post(self.url, body, self.sign(body) if self.sign else None)
+        self.last = answer
         if answer.status == 200:
             self.new = False
             self.attributes = answer.body.get("sessionAttributes") or {}

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 from alexa_client import Echo, get, post
+from device.echo import FakeClock
 from flask import Flask
 from servers import ServiceProcess
 from ssml_rules import check_ssml
 
 from skill.alexa.skill import HANDLED_INTENTS
+from skill.app import create_app
 from skill.routine.catalog import Catalog
 from skill.routine.plan import compile_plan
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The coach's CLOCK: it moves only when a device plays something (Echo(advance=...))."""
+    return FakeClock(time.time())
+
+
+@pytest.fixture
+def app(store_url: str, clock: FakeClock) -> Flask:
+    config = {"STORE_URL": store_url, "VERIFY_SIGNATURES": False, "SKILL_ID": None}
+    return create_app({**config, "CLOCK": clock})
 
 
 def finish_routine(echo: Echo, routine: str = "foot") -> list[str]:
@@ -31,22 +46,24 @@ def finish_routine(echo: Echo, routine: str = "foot") -> list[str]:
     raise AssertionError("the routine never finished")
 
 
-def test_a_whole_routine_from_launch_to_completion(live_url: str, app: Flask) -> None:
-    echo = Echo(live_url + "/alexa")
+def test_a_whole_routine_from_launch_to_completion(
+    live_url: str, app: Flask, clock: FakeClock
+) -> None:
+    # The runner answers "next" 2 s after each response has played out, as on an Echo.
+    echo = Echo(live_url + "/alexa", advance=clock.advance)
     launch = echo.launch()
     assert launch.status == 200 and "doctor" in launch.speech and not launch.ends_session
     first = echo.intent("AMAZON.YesIntent")
     assert "Let's start your foot routine" in first.speech
     spoken = [first.speech]
-    while True:
+    for _ in range(60):
         answer = echo.intent("NextStepIntent")
         spoken.append(answer.speech)
         if answer.ends_session:
             break
     plan = compile_plan(Catalog.builtin().get("foot"))
-    # Said at once, every "next" in a set moves on one rep; "next" on the last rep ends the set.
-    turns = sum(len(b.units) if b.kind == "work" else 1 for b in plan.blocks)
-    assert len(spoken) == turns
+    # Said after each block has played out, every "next" serves the following block, once.
+    assert len(spoken) == len(plan.blocks)
     assert "That's your whole foot routine. Great work! That's one routine in all." in spoken[-1]
     store = app.extensions["footcoach"].store
     assert store.reads == 1, "one read when the session started, none per turn"
@@ -55,8 +72,8 @@ def test_a_whole_routine_from_launch_to_completion(live_url: str, app: Flask) ->
     assert "You've finished one routine so far" in again.speech
 
 
-def test_quick_routine_and_how_am_i_doing(live_url: str) -> None:
-    echo = Echo(live_url + "/alexa")
+def test_quick_routine_and_how_am_i_doing(live_url: str, clock: FakeClock) -> None:
+    echo = Echo(live_url + "/alexa", advance=clock.advance)
     spoken = finish_routine(echo, "quick")
     assert "That's your whole quick routine" in spoken[-1]
     report = echo.one_shot("ProgressReportIntent")
