@@ -7,7 +7,9 @@
 -- Arguments (after --), all built by bench/script.py:
 --   tag  runners_per_connection  locales(comma-separated)  envelope_template  session...
 -- A session is its steps (request fragments), one a line, then a line LOOP, then the steps
--- repeated until the skill ends the session.
+-- repeated until the skill ends the session or, in the loop, the answer carries no routine in
+-- progress ('"progress":null', script.ROUTINE_OVER: the routine is over and the runner walks
+-- away).
 -- done() prints one line: BENCH_RESULT <json>.
 
 local MAX_TURNS_PER_SESSION = 60
@@ -190,6 +192,7 @@ local function take(runner, status, body)
    if silent
       or string.find(body, '"shouldEndSession"%s*:%s*true')
       or (#session.loop == 0 and runner.turn + 1 >= #session.steps)
+      or (runner.turn >= #session.steps and string.find(body, '"progress":null', 1, true))
       or runner.turn + 1 >= MAX_TURNS_PER_SESSION then
       end_session(runner)
    else

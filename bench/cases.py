@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from loadgen import LoadResult, merge, run_wrk
-from script import BENCH_SKILL_ID, ScriptedRunner
+from script import BENCH_SKILL_ID, CLOCK_BASE_ENV, ScriptedRunner
 from service import (
     PROJECT_ROOT,
     BenchError,
@@ -83,6 +83,7 @@ def skill_env(store_url: str) -> dict[str, str]:
         "FOOTCOACH_STORE": store_url,
         "FOOTCOACH_VERIFY_SIGNATURES": "0",
         "FOOTCOACH_SKILL_ID": BENCH_SKILL_ID,
+        CLOCK_BASE_ENV: repr(time.time()),
     }
 
 

@@ -3,7 +3,7 @@
     gunicorn -c infra/gunicorn.conf.py --bind 127.0.0.1:PORT --pythonpath bench counting_app:app
 
 ``app`` is ``skill.app.create_app()`` (configured from the environment, built in each worker
-after the fork, as with ``'skill.app:create_app()'``). This worker counts, from the outside of
+after the fork, as with ``'skill.app:create_app()'``), on the bench's fast clock. This worker counts, from the outside of
 the skill's code:
 - the turns it was posted, and how many of them open a session (``"new":true``);
 - its store's own ``reads``/``writes`` counters, and the time spent in ``load``/``save``;
@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import Response, jsonify, request
+
+from script import fast_clock
 
 from skill.app import create_app
 
@@ -90,7 +92,9 @@ class TurnCounter:
         return self.wsgi_app(environ, start_response)
 
 
-app = create_app()
+# The coach's clock runs fast (script.fast_clock): each runner's turn comes after the previous
+# answer has played out, as a runner waiting for the coach would speak (bench/README.md).
+app = create_app({"CLOCK": fast_clock()})
 counters = Counters()
 _store = app.extensions["footcoach"].store
 _store.load = counters.timed("load", _store.load)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from script import BENCH_SKILL_ID, ScriptedRunner
+from script import BENCH_SKILL_ID, ScriptedRunner, fast_clock
 from service import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))  # tests/signing.py: the generated signing PKI
@@ -132,7 +132,7 @@ def skill_turns(turns: int) -> MicroResult:
 
     with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as folder:
         store = SQLiteStore(Path(folder) / "micro.db")
-        run_skill = SkillRunner(build_skill(store))
+        run_skill = SkillRunner(build_skill(store, clock=fast_clock()))
         runners = [ScriptedRunner(index, tag="micro") for index in range(50)]
         timings = []
         for turn in range(turns):

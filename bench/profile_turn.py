@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from script import BENCH_SKILL_ID, ScriptedRunner
+from script import BENCH_SKILL_ID, ScriptedRunner, fast_clock
 
 # CPU time of this thread: the machine's other processes (2 cores, shared) add wall time to a
 # turn but not CPU time, so the figures stay comparable from one run to the next.
@@ -99,6 +99,7 @@ def build_app(folder: Path) -> Any:
             "STORE_URL": f"sqlite:///{folder / 'profile.db'}",
             "VERIFY_SIGNATURES": False,
             "SKILL_ID": BENCH_SKILL_ID,
+            "CLOCK": fast_clock(),  # every turn after the previous answer played out
         }
     )
 

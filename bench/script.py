@@ -7,16 +7,30 @@ A runner cycles through SESSIONS, starting at an offset given by its index so th
 spread over the cycle: a first visit that starts the foot routine and stops, a one-shot
 "how many reps are left" that then times out, a return visit that resumes and goes on to the
 end of the routine, the same again on the quick routine. A session's ``loop`` repeats until the
-skill ends the session (bounded by MAX_TURNS_PER_SESSION).
+skill ends the session or, in the loop, the routine is over (the runner heard the coach say so:
+the carried state has no routine in progress) and the runner walks away; bounded by
+MAX_TURNS_PER_SESSION.
+
+Every turn reaches the skill after the previous answer has played out (see bench/README.md,
+"Time on the server"): in process the caller advances the app's fake CLOCK, under wrk the bench
+service runs on bench/counting_app.py's fast clock.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# Server time runs this much faster than real time in the benchmark: a tenth of a millisecond
+# between two turns of a runner (less than any round trip) is 1,000 s on the coach's clock,
+# longer than any block plays, so every turn comes after the previous answer has played out.
+CLOCK_SPEED = 10_000_000.0
+CLOCK_BASE_ENV = "FOOTCOACH_BENCH_CLOCK_BASE"  # shared by the workers of one bench service
 
 BENCH_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000be4c400"
 MAX_TURNS_PER_SESSION = 60
@@ -113,6 +127,20 @@ SESSIONS: tuple[Session, ...] = (
 )  # fmt: skip
 
 
+def fast_clock(base: float | None = None, speed: float = CLOCK_SPEED) -> Callable[[], float]:
+    """The bench's CLOCK for the skill: ``base + (now - base) * speed``, in epoch seconds.
+    ``base`` (default: $FOOTCOACH_BENCH_CLOCK_BASE, else now) must be the same in every worker
+    of a service so that they agree on the time whichever one answers a runner's turn."""
+    if base is None:
+        base = float(os.environ.get(CLOCK_BASE_ENV) or time.time())
+    start = base
+
+    def clock() -> float:
+        return start + (time.time() - start) * speed
+
+    return clock
+
+
 def fill(template: str, values: dict[str, str]) -> str:
     text = template
     for name, value in values.items():
@@ -122,6 +150,19 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def expects_speech(fragment: str) -> bool:
     return '"SessionEndedRequest"' not in fragment
+
+
+# The coach records a routine as finished once its last block has played out, whatever the
+# runner says next; the carried state then holds no routine in progress.
+ROUTINE_OVER = '"progress":null'
+
+
+def routine_over(response: dict[str, Any]) -> bool:
+    """Whether the answer's session attributes carry no routine in progress (as alexa.lua
+    checks the answer's text for ROUTINE_OVER)."""
+    runner = (response.get("sessionAttributes") or {}).get("runner") or {}
+    state = runner.get("state") if isinstance(runner, dict) else None
+    return isinstance(state, dict) and "progress" in state and state["progress"] is None
 
 
 @dataclass
@@ -174,6 +215,7 @@ class ScriptedRunner:
             not expects_speech(fragment)
             or bool(response.get("response", {}).get("shouldEndSession"))
             or (not session.loop and self.turn + 1 >= len(session.steps))
+            or (self.turn >= len(session.steps) and routine_over(response))
             or self.turn + 1 >= MAX_TURNS_PER_SESSION
         )
         if ended:
