@@ -30,7 +30,7 @@ from skill.routine.position import (
     waiting_after,
 )
 from skill.routine.speech import body_ssml, break_tags, document, escape_text, text_ssml
-from skill.routine.state import HistoryEntry, Preferences, Progress, RunnerState
+from skill.routine.state import MAX_SECONDS, HistoryEntry, Preferences, Progress, RunnerState
 
 # The yes/no (or "which one") question a reply ends with: "start:<routine>", "resume",
 # "start_over", "skip", "exercise", "routine".
@@ -132,7 +132,9 @@ class Coach:
                 progress.run,
                 here.plan.routine.id,
                 now,
-                round(now - progress.started_at, 1),
+                # A run paused for weeks still counts: its length is bounded as loading
+                # bounds it, or the stored completion would be dropped on the next read.
+                min(MAX_SECONDS, max(0.0, round(now - progress.started_at, 1))),
                 done,
                 skipped,
             )

@@ -15,7 +15,7 @@ from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.phrases import NUMBER_WORDS
 from skill.routine.plan import PACE_ORDER, compile_plan
-from skill.routine.state import Preferences, Progress, RunnerState
+from skill.routine.state import MAX_SECONDS, Preferences, Progress, RunnerState
 
 CATALOG = Catalog.builtin()
 COACH = Coach(CATALOG)
@@ -336,6 +336,21 @@ def test_completing_a_routine_yields_exactly_one_history_entry(
     # Afterwards nothing adds another entry for the same run.
     for command in ("next", "repeat", "resume", "stop", "launch"):
         assert run(command, state, None, now + 1).state.history == state.history
+
+
+def test_a_routine_finished_weeks_after_it_started_survives_storage() -> None:
+    # Paused on day one, finished three weeks later: the completion is recorded with a length
+    # that loading accepts, so it is still there (and counted) after a round trip.
+    state, now = started("quick"), T0
+    for _ in range(40):
+        now += 3600 * 24
+        state = COACH.next(state, now).state
+        if state.progress is None:
+            break
+    assert state.progress is None and len(state.history) == 1
+    loaded = RunnerState.from_json(json.loads(json.dumps(state.to_json())))
+    assert loaded.history == state.history and loaded.total_completed() == 1
+    assert loaded.history[0].seconds == MAX_SECONDS
 
 
 def test_progress_json_round_trip_and_garbage_never_crashes() -> None:
