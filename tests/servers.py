@@ -45,8 +45,16 @@ def serve_in_thread(app: Flask) -> Iterator[str]:
 class ServiceProcess:
     """`python -m skill.cli serve` in its own process, restartable and killable."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], port: int | None = None, *, fast_clock: bool = False
+    ) -> None:
+        """With ``fast_clock``, the service is tests/fast_clock_serve.py: the same CLI, its
+        coach on bench/script.fast_clock from a base fixed here for every (re)start."""
         self.port = port or free_port()
+        self.command = ["-m", "skill.cli"]
+        if fast_clock:
+            self.command = [str(Path(__file__).resolve().parent / "fast_clock_serve.py")]
+            env = {"FOOTCOACH_BENCH_CLOCK_BASE": repr(time.time()), **env}
         self.env = {**os.environ, **env}
         self.process: subprocess.Popen[bytes] | None = None
         self.log = PROJECT_ROOT / ".pytest_cache" / f"serve-{self.port}.log"
@@ -59,7 +67,7 @@ class ServiceProcess:
         self.log.parent.mkdir(exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "skill.cli", "serve", "--port", str(self.port)],
+                [sys.executable, *self.command, "serve", "--port", str(self.port)],
                 cwd=PROJECT_ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,

@@ -1,7 +1,8 @@
 """Load and crash: `footcoach serve` as a real process on a real SQLite file.
 
 Several runners talk to it at once, each from its own thread, over loopback. Under sustained load
-every answer is a valid response and every runner's stored progress is the last one confirmed.
+every answer is a valid response and every runner's stored progress is the last one confirmed. The coach's clock runs fast (each turn comes after the
+previous answer has played out), so runners finish whole routines.
 When the process is killed (SIGKILL) in the middle of the load and started again, each runner's
 stored progress is a state that runner really reached: one its answers carried, or the state of
 the turn in flight at the kill, recomputed here with the real coach. Then every runner resumes.
@@ -55,7 +56,7 @@ class Runner:
     in_flight: tuple[str, dict[str, Any]] | None = None  # (command, state it started from)
     errors: list[str] = field(default_factory=list)
     turns: int = 0
-    finished: int = 0  # runs the service ended (a mid-set "next" moves one rep, not one block)
+    finished: int = 0  # runs the service ended
 
     @property
     def key(self) -> str:
@@ -120,7 +121,10 @@ def service(tmp_path: Path) -> Iterator[ServiceProcess]:
         "FOOTCOACH_SKILL_ID": SKILL_ID,
         "FOOTCOACH_LOG_LEVEL": "WARNING",
     }
-    with ServiceProcess(env) as process:
+    # Each runner answers after the coach's previous answer has played out, as a device's runner
+    # would: the service's coach runs on a fast clock (tests/fast_clock_serve.py), so every
+    # "next" moves on a whole block and the runners finish routines.
+    with ServiceProcess(env, fast_clock=True) as process:
         yield process
 
 
