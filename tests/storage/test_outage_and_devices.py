@@ -165,7 +165,7 @@ def test_a_session_started_in_an_outage_adds_its_work_and_erases_nothing(
     assert after.preferences.pace == "slow", "the pace chosen earlier is kept"
     assert after.welcomed
     resumed = device(household, "hall").launch()
-    assert "You stopped at calf drops" in resumed.speech, "the resume point is kept"
+    assert "You stopped at the start of the calf drops" in resumed.speech, "the resume point is kept"
 
 
 def test_a_session_ending_in_an_outage_is_retried_and_never_lost_silently(
@@ -218,11 +218,16 @@ def test_a_session_continuing_through_an_outage_saves_everything_once_it_is_back
     assert NOT_SAVED not in second.speech, "told once"
     carried = RunnerState.from_json(kitchen.attributes["runner"]["state"])
     switch.switch_on()
-    kitchen.intent("WhereAmIIntent")  # changes nothing, but saves what waited
+    # Moves nothing on (the block served last has played out: the runner is waiting before the
+    # next one, as the coach now records it), and saves what waited.
+    kitchen.intent("WhereAmIIntent")
     assert kitchen.attributes["runner"]["unsaved"] is False
     saved = stored(dynamodb_table, user_id)
+    assert saved == RunnerState.from_json(kitchen.attributes["runner"]["state"])
     assert saved.progress is not None and carried.progress is not None
-    assert saved.progress.block == carried.progress.block
+    assert saved.progress.run == carried.progress.run
+    assert (saved.progress.block, saved.progress.from_cue) == (carried.progress.block + 1, 0)
+    assert saved.progress.served_at is None
 
 
 def test_many_devices_at_once_past_the_listed_history_count_every_completion_heard(
