@@ -152,10 +152,18 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
     return turn
 
 
+# (state, device, now, request locale) -> the state with a run another device played out to its
+# end recorded as finished (Coach.settle_played_out, in the request's language).
+Settle = Callable[[RunnerState, str, float, str | None], RunnerState]
+
+
 class LoadRunnerInterceptor(AbstractRequestInterceptor):
-    def __init__(self, store: Any, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, store: Any, clock: Callable[[], float] = time.time, settle: Settle | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.settle = settle
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.monotonic()
@@ -174,7 +182,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             # stored one: the store still holds everything saved so far.
             record = record_from_session(key, carried)
             if record is not None:
-                state = RunnerState.from_json(record.state)
+                state = loaded = RunnerState.from_json(record.state)
                 if state.to_json() != record.state:
                     # Not a state this service wrote (reading it dropped something): saving
                     # it on its version could erase what is stored, so read the store instead.
@@ -191,11 +199,20 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                 record = RunnerRecord(key=key, state={}, version=0, turn_at=0.0)
                 unknown = read_failed = True
             # A new session is on the most recently active run; one last moved on another
-            # device goes on here as a run of this device's own (RunnerState.latest).
+            # device goes on here as a run of this device's own (RunnerState.latest), unless it
+            # has played out to its end: then it is recorded as finished, under its own id.
             device = device_key(handler_input)
-            state = RunnerState.from_json(record.state).latest(device, self.clock())
+            now = self.clock()
+            stored = RunnerState.from_json(record.state).latest()
+            loaded = state = stored.latest(device, now)
+            if self.settle is not None:
+                locale = getattr(handler_input.request_envelope.request, "locale", None)
+                settled = self.settle(stored, device, now, locale)
+                if settled != stored:
+                    # Saved with this turn whatever the turn does (loaded differs from state).
+                    state = settled.latest(device, now)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, state, state, unsaved, unknown, told, started, read_failed
+            record, loaded, state, unsaved, unknown, told, started, read_failed
         )
 
 

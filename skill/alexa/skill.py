@@ -97,7 +97,12 @@ def build_skill(
     builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
     builder.add_request_handler(handlers.UnsupportedRequestHandler())
     builder.add_exception_handler(handlers.CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock))
+    def settle(state: RunnerState, device: str, now: float, locale: str | None) -> RunnerState:
+        language = str(locale or "en").split("-")[0].lower()
+        coach = coaches.get(language) or coaches["en"]
+        return coach.settle_played_out(state, device, now)
+
+    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle))
     builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock))
     skill: CustomSkill = builder.create()
     return skill

@@ -119,6 +119,23 @@ class Coach:
             return True
         return m.block.index == last_work and m.status == "finished"
 
+    def settle_played_out(self, state: RunnerState, device: str, now: float) -> RunnerState:
+        """Before a session on ``device`` goes on from the most recently active run: a run
+        another device moved last whose last work has played out is finished, so it is
+        recorded now under its own id (that device records the same id: counted once) rather
+        than carried on here as a run of this device's own (RunnerState.latest), whose
+        completion would count the same routine a second time."""
+        state = state.latest()
+        for _ in range(1 + len(state.runs)):
+            progress = state.progress
+            if progress is None or not device or progress.device in ("", device):
+                break
+            here = self.here(state, now)
+            if here is None or not self.finished(here):
+                break
+            state = self.complete(state, here, now).state.latest()
+        return state
+
     def complete(self, state: RunnerState, here: Here, now: float) -> Reply:
         """Record a finished run (once; all-skipped runs are not recorded) and say goodbye."""
         p = self.p
