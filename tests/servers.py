@@ -42,19 +42,52 @@ def serve_in_thread(app: Flask) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+class FileClock:
+    """A fake clock another process can read (tests/fast_clock_serve.py): epoch seconds kept
+    in a file, moved on only by the test."""
+
+    def __init__(self, path: Path, start: float | None = None) -> None:
+        self.path = path
+        self.now = time.time() if start is None else start
+        self._write()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError(f"the clock only moves forward, not by {seconds!r} s")
+        self.now += seconds
+        self._write()
+        return self.now
+
+    def _write(self) -> None:
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(repr(self.now))
+        os.replace(partial, self.path)  # a reader never sees a half-written number
+
+
 class ServiceProcess:
     """`python -m skill.cli serve` in its own process, restartable and killable."""
 
     def __init__(
-        self, env: dict[str, str], port: int | None = None, *, fast_clock: bool = False
+        self,
+        env: dict[str, str],
+        port: int | None = None,
+        *,
+        fast_clock: bool = False,
+        clock: FileClock | None = None,
     ) -> None:
         """With ``fast_clock``, the service is tests/fast_clock_serve.py: the same CLI, its
-        coach on bench/script.fast_clock from a base fixed here for every (re)start."""
+        coach on bench/script.fast_clock from a base fixed here for every (re)start; with
+        ``clock``, the coach reads that FileClock, which the test moves on."""
         self.port = port or free_port()
         self.command = ["-m", "skill.cli"]
-        if fast_clock:
+        if fast_clock or clock is not None:
             self.command = [str(Path(__file__).resolve().parent / "fast_clock_serve.py")]
             env = {"FOOTCOACH_BENCH_CLOCK_BASE": repr(time.time()), **env}
+        if clock is not None:
+            env = {"FOOTCOACH_TEST_CLOCK_FILE": str(clock.path), **env}
         self.env = {**os.environ, **env}
         self.process: subprocess.Popen[bytes] | None = None
         self.log = PROJECT_ROOT / ".pytest_cache" / f"serve-{self.port}.log"
