@@ -3,8 +3,8 @@
     gunicorn -c infra/gunicorn.conf.py --bind 127.0.0.1:PORT --pythonpath bench counting_app:app
 
 ``app`` is ``skill.app.create_app()`` (configured from the environment, built in each worker
-after the fork, as with ``'skill.app:create_app()'``), on the bench's fast clock. This worker counts, from the outside of
-the skill's code:
+after the fork, as with ``'skill.app:create_app()'``), on the bench's fast clock. This worker
+counts, from the outside of the skill's code:
 - the turns it was posted, and how many of them open a session (``"new":true``);
 - its store's own ``reads``/``writes`` counters, and the time spent in ``load``/``save``;
 - the ERROR records logged (a turn that failed inside the skill still answers 200).
@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import Response, jsonify, request
-
 from script import fast_clock
 
 from skill.app import create_app

@@ -23,9 +23,9 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT_ROOT), str(PROJECT_ROOT / "bench")]
 
-import skill.app  # noqa: E402
 from script import fast_clock  # noqa: E402
 
+import skill.app  # noqa: E402
 from skill.cli import main  # noqa: E402
 
 _create_app = skill.app.create_app

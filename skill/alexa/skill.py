@@ -97,6 +97,7 @@ def build_skill(
     builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
     builder.add_request_handler(handlers.UnsupportedRequestHandler())
     builder.add_exception_handler(handlers.CatchAllExceptionHandler())
+
     def settle(state: RunnerState, device: str, now: float, locale: str | None) -> RunnerState:
         language = str(locale or "en").split("-")[0].lower()
         coach = coaches.get(language) or coaches["en"]

@@ -1,11 +1,12 @@
 """Load and crash: `footcoach serve` as a real process on a real SQLite file.
 
 Several runners talk to it at once, each from its own thread, over loopback. Under sustained load
-every answer is a valid response and every runner's stored progress is the last one confirmed. The coach's clock runs fast (each turn comes after the
-previous answer has played out), so runners finish whole routines.
-When the process is killed (SIGKILL) in the middle of the load and started again, each runner's
-stored progress is a state that runner really reached: one its answers carried, or the state of
-the turn in flight at the kill, recomputed here with the real coach. Then every runner resumes.
+every answer is a valid response and every runner's stored progress is the last one confirmed.
+The coach's clock runs fast (tests/fast_clock_serve.py: each turn comes after the previous answer
+has played out), so runners finish whole routines. When the process is killed (SIGKILL) in the
+middle of the load and started again, each runner's stored progress is a state that runner really
+reached: one its answers carried, or the state of the turn in flight at the kill, recomputed here
+with the real coach. Then every runner resumes.
 """
 
 from __future__ import annotations

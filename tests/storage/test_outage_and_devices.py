@@ -165,7 +165,9 @@ def test_a_session_started_in_an_outage_adds_its_work_and_erases_nothing(
     assert after.preferences.pace == "slow", "the pace chosen earlier is kept"
     assert after.welcomed
     resumed = device(household, "hall").launch()
-    assert "You stopped at the start of the calf drops" in resumed.speech, "the resume point is kept"
+    assert "You stopped at the start of the calf drops" in resumed.speech, (
+        "the resume point is kept"
+    )
 
 
 def test_a_session_ending_in_an_outage_is_retried_and_never_lost_silently(
