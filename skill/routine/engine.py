@@ -407,7 +407,8 @@ class Coach:
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
         waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
-        return self.goodbye(waiting, self.p("bye.paused", where=self.where(here.plan, block, cue)))
+        bye = self.p("bye.paused", where=self.where(here.plan, block, cue))
+        return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 
     def stop(self, state: RunnerState, now: float) -> Reply:
         here = self.here(state, now)
@@ -417,7 +418,8 @@ class Coach:
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
         waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
-        return self.goodbye(waiting, self.p("bye.stopped", where=self.where(here.plan, block, cue)))
+        bye = self.p("bye.stopped", where=self.where(here.plan, block, cue))
+        return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 
     def session_ended(self, state: RunnerState, now: float) -> RunnerState:
         """The session closed (silence, the runner walked away): a run whose last work has
@@ -804,6 +806,13 @@ class Coach:
         waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
         question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
+
+    def release_of(self, here: Here) -> str:
+        """The release words that close a rep the interruption may have cut short."""
+        m = here.moment
+        if m.status == "playing" and m.block.units:
+            return cut_release(m.block, resume_target(m))
+        return self.last_release(m) if m.status == "finished" else ""
 
     def last_release(self, m: Moment) -> str:
         """The last rep's release words, when a block that may be over may also have been cut
