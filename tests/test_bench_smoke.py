@@ -58,9 +58,11 @@ def test_scripted_runners_post_alexa_envelopes_the_skill_answers(
     runners = [ScriptedRunner(index, tag="smoke") for index in range(len(SESSIONS))]
     session_starts = 0
     sessions_done = [0] * len(runners)
-    # A looping session ends with its routine or after MAX_TURNS_PER_SESSION turns (mid-set,
-    # each "next" moves one rep): enough rounds for every runner to finish one.
-    rounds = MAX_TURNS_PER_SESSION + 10
+    # Every turn comes after the previous answer played out (TURN_GAP_S), so a looping session
+    # ends with its routine, well before MAX_TURNS_PER_SESSION: 40 rounds see every runner
+    # through at least one whole session.
+    rounds = 40
+    assert rounds < MAX_TURNS_PER_SESSION
     for _ in range(rounds):
         for number, runner in enumerate(runners):
             body = runner.body()
