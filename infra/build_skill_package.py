@@ -1,26 +1,54 @@
-"""Copy the interaction models into the ASK CLI v2 skill package.
+"""Generate the five English interaction models from one source, and the ASK CLI skill package.
 
-interaction_models/<locale>.json is the canonical copy (edited by hand, read by the tests and the
-chat console); skill-package/interactionModels/custom/<locale>.json is what `ask deploy` uploads.
-The copies are byte-identical so the two can never drift.
+interaction_models/source/model.json holds the intents, their sample templates, the equipment
+slot type and the small per-locale differences; the routine and exercise slot values and their
+synonyms come from the routine data (skill/routine/data/*.json). The build writes
+interaction_models/<locale>.json (read by the tests and the chat console) and byte-identical
+copies in skill-package/interactionModels/custom/ (what `ask deploy` uploads).
 
-    python infra/build_skill_package.py          # write the skill package copies
-    python infra/build_skill_package.py --check  # exit 1 if any copy is missing or stale
+    python infra/build_skill_package.py          # write the models and the skill package copies
+    python infra/build_skill_package.py --check  # exit 1 if any file is missing or stale
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import re
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
+# Alexa's documented limits, and the project's own (stricter) caps.
+MAX_SAMPLE_CHARS = 200  # Alexa: a sample utterance is at most 200 characters
+MAX_SLOT_VALUE_CHARS = 140  # Alexa: a slot value or synonym is at most 140 characters
+MAX_INTENTS = 250  # Alexa: at most 250 intents per model
+MAX_SAMPLES_PER_INTENT = 500  # project caps, conservative: developers report models of
+MAX_SAMPLES_TOTAL = 4000  # several thousand samples saving fine, but size limits are hidden
+MAX_TEMPLATE_EXPANSION = 200  # project cap: one template never floods an intent
+MAX_MODEL_BYTES = 1_500_000  # Alexa: the interaction model JSON must stay under 1.5 MB
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+_PLACEHOLDER = re.compile(r"<([a-z_]+)>")
+_SAMPLE_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\{[A-Za-z][A-Za-z0-9_]*\}")
+_SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
+
 
 class SkillPackageError(Exception):
-    """The interaction models or the skill package are not in a deployable state."""
+    """The model source, the models or the skill package are not in a deployable state."""
+
+
+def source_path(project_root: Path = PROJECT_ROOT) -> Path:
+    return project_root / "interaction_models" / "source" / "model.json"
+
+
+def routine_data_dir(project_root: Path = PROJECT_ROOT) -> Path:
+    return project_root / "skill" / "routine" / "data"
 
 
 def models_dir(project_root: Path = PROJECT_ROOT) -> Path:
@@ -35,17 +63,223 @@ def manifest_path(project_root: Path = PROJECT_ROOT) -> Path:
     return project_root / "skill-package" / "skill.json"
 
 
-def _source_bytes(project_root: Path, locale: str) -> bytes:
-    source = models_dir(project_root) / f"{locale}.json"
+# -- templates -------------------------------------------------------------------------------
+
+
+def expand_template(
+    template: str, placeholders: Mapping[str, Iterable[str]] | None = None
+) -> list[str]:
+    """Every sample a template stands for: '(a|b|)' groups, '<name>' placeholders."""
+    choices: list[list[str]] = []
+    parts: list[str] = []
+    position = 0
+    pattern = re.compile(f"{_GROUP.pattern}|{_PLACEHOLDER.pattern}")
+    for match in pattern.finditer(template):
+        parts.append(template[position : match.start()])
+        if match.group(1) is not None:
+            choices.append(match.group(1).split("|"))
+        else:
+            name = match.group(2)
+            if placeholders is None or name not in placeholders:
+                raise SkillPackageError(f"unknown placeholder <{name}> in {template!r}")
+            choices.append(list(placeholders[name]))
+        position = match.end()
+    tail = template[position:]
+    if "(" in tail or ")" in tail or "|" in tail or any("(" in p or ")" in p for p in parts):
+        raise SkillPackageError(f"unbalanced group in {template!r}")
+    samples: list[str] = []
+    for picked in itertools.product(*choices):
+        text = "".join(part + choice for part, choice in zip(parts, picked, strict=True)) + tail
+        sample = " ".join(text.lower().split())
+        if sample and sample not in samples:
+            samples.append(sample)
+    if len(samples) > MAX_TEMPLATE_EXPANSION:
+        raise SkillPackageError(f"{template!r} expands to {len(samples)} samples")
+    return samples
+
+
+def _respell(sample: str, spelling: Mapping[str, str]) -> str:
+    return " ".join(spelling.get(word, word) for word in sample.split(" "))
+
+
+# -- the routine data ------------------------------------------------------------------------
+
+
+def _routine_documents(project_root: Path) -> list[dict[str, Any]]:
+    files = sorted(routine_data_dir(project_root).glob("*.json"))
+    if not files:
+        raise SkillPackageError(f"no routine data in {routine_data_dir(project_root)}")
+    documents = []
+    for path in files:
+        try:
+            documents.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise SkillPackageError(f"{path} is not valid JSON: {exc}") from exc
+    return documents
+
+
+def _value(value_id: str, name: str, synonyms: Iterable[str]) -> dict[str, Any]:
+    unique = [s.lower() for s in dict.fromkeys(synonyms) if s.lower() != name.lower()]
+    return {"id": value_id, "name": {"value": name.lower(), "synonyms": unique}}
+
+
+def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """RoutineName and ExerciseName values from the routine data, and the exercise plurals."""
+    routines: list[dict[str, Any]] = []
+    exercises: dict[str, dict[str, Any]] = {}
+    plurals: list[str] = []
+    for document in _routine_documents(project_root):
+        routines.append(_value(document["id"], document["name"], document.get("aliases", [])))
+        for exercise in document["exercises"]:
+            value = _value(exercise["id"], exercise["name"], exercise.get("aliases", []))
+            known = exercises.setdefault(exercise["id"], value)
+            if known != value:
+                raise SkillPackageError(
+                    f"exercise {exercise['id']} is named differently in two routines"
+                )
+            plural = exercise.get("plural", exercise["name"]).lower()
+            if plural not in plurals:
+                plurals.append(plural)
+    return {"RoutineName": routines, "ExerciseName": list(exercises.values())}, plurals
+
+
+# -- generation ------------------------------------------------------------------------------
+
+
+def _load_source(project_root: Path) -> dict[str, Any]:
+    path = source_path(project_root)
     try:
-        data = source.read_bytes()
+        source: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise SkillPackageError(f"missing interaction model {source}") from exc
-    try:
-        json.loads(data)
+        raise SkillPackageError(f"missing model source {path}") from exc
     except ValueError as exc:
-        raise SkillPackageError(f"{source} is not valid JSON: {exc}") from exc
-    return data
+        raise SkillPackageError(f"{path} is not valid JSON: {exc}") from exc
+    return source
+
+
+def _check_sample(intent: str, sample: str, slots: Mapping[str, str]) -> None:
+    if len(sample) > MAX_SAMPLE_CHARS:
+        raise SkillPackageError(f"{intent}: sample longer than {MAX_SAMPLE_CHARS}: {sample!r}")
+    tokens = sample.split(" ")
+    if not all(_SAMPLE_TOKEN.fullmatch(token) for token in tokens):
+        raise SkillPackageError(f"{intent}: not valid sample syntax: {sample!r}")
+    used = _SLOT.findall(sample)
+    if len(used) != len(set(used)) or not set(used) <= set(slots):
+        raise SkillPackageError(f"{intent}: undeclared or repeated slot in {sample!r}")
+
+
+def generate_document(
+    source: Mapping[str, Any],
+    locale: str,
+    data_types: Mapping[str, list[dict[str, Any]]],
+    plurals: list[str],
+) -> dict[str, Any]:
+    """The interaction model of one locale, as the ASK JSON document."""
+    settings = source["locales"].get(locale)
+    if settings is None:
+        raise SkillPackageError(f"the source has no settings for {locale}")
+    spelling: Mapping[str, str] = settings.get("spelling", {})
+    extra: Mapping[str, list[str]] = settings.get("add", {})
+    placeholders = {"exercise_plural": plurals}
+    owners: dict[str, str] = {}
+    intents: list[dict[str, Any]] = []
+    declared_types: set[str] = set()
+    for raw in source["intents"]:
+        name = raw["name"]
+        slots: dict[str, str] = raw.get("slots", {})
+        samples: list[str] = []
+        for template in [*raw["samples"], *extra.get(name, [])]:
+            for sample in expand_template(template, placeholders):
+                sample = _respell(sample, spelling)
+                _check_sample(name, sample, slots)
+                owner = owners.setdefault(sample, name)
+                if owner != name:
+                    raise SkillPackageError(f"{sample!r} is a sample of {owner} and {name}")
+                if sample not in samples:
+                    samples.append(sample)
+        if len(samples) > MAX_SAMPLES_PER_INTENT:
+            raise SkillPackageError(
+                f"{name}: {len(samples)} samples (max {MAX_SAMPLES_PER_INTENT})"
+            )
+        used = {slot for sample in samples for slot in _SLOT.findall(sample)}
+        if used != set(slots):
+            raise SkillPackageError(f"{name}: slots declared {sorted(slots)}, used {sorted(used)}")
+        intent: dict[str, Any] = {"name": name}
+        if slots:
+            intent["slots"] = [
+                {"name": slot, "type": type_name, "samples": []}
+                for slot, type_name in slots.items()
+            ]
+            declared_types.update(slots.values())
+        intent["samples"] = samples
+        intents.append(intent)
+    total = sum(len(intent["samples"]) for intent in intents)
+    if total > MAX_SAMPLES_TOTAL:
+        raise SkillPackageError(f"{locale}: {total} samples (max {MAX_SAMPLES_TOTAL})")
+    if len(intents) > MAX_INTENTS:
+        raise SkillPackageError(f"{len(intents)} intents (max {MAX_INTENTS})")
+    all_types: dict[str, list[dict[str, Any]]] = dict(data_types)
+    for type_name, values in source.get("types", {}).items():
+        all_types[type_name] = [_value(v["id"], v["name"], v.get("synonyms", [])) for v in values]
+    types = []
+    for type_name in sorted(declared_types):
+        if type_name.startswith("AMAZON."):
+            continue
+        if type_name not in all_types:
+            raise SkillPackageError(f"slot type {type_name} has no values")
+        for value in all_types[type_name]:
+            for text in (value["name"]["value"], *value["name"]["synonyms"]):
+                if len(text) > MAX_SLOT_VALUE_CHARS:
+                    raise SkillPackageError(f"{type_name}: value too long: {text!r}")
+        types.append({"name": type_name, "values": all_types[type_name]})
+    _check_filled_conflicts(intents, all_types)
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": source["invocationName"],
+                "intents": intents,
+                "types": types,
+            }
+        }
+    }
+
+
+def _check_filled_conflicts(
+    intents: list[dict[str, Any]], types: Mapping[str, list[dict[str, Any]]]
+) -> None:
+    """No phrase reaches two intents once slots are filled with their values and synonyms
+    ("skip the {exercise}" against a literal sample of another intent, a bare "{routine}"
+    against another intent's one-word sample...)."""
+    owners: dict[str, str] = {}
+    for intent in intents:
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            texts = [sample]
+            for slot in _SLOT.findall(sample):
+                values = types.get(slot_types[slot], [])
+                words = [w for v in values for w in (v["name"]["value"], *v["name"]["synonyms"])]
+                texts = [text.replace("{" + slot + "}", word) for text in texts for word in words]
+            for text in texts:
+                owner = owners.setdefault(text, intent["name"])
+                if owner != intent["name"]:
+                    raise SkillPackageError(
+                        f"{text!r} reaches {owner} and {intent['name']} (from {sample!r})"
+                    )
+
+
+def generate(project_root: Path = PROJECT_ROOT) -> dict[str, bytes]:
+    """Every locale's model as the bytes the build writes."""
+    source = _load_source(project_root)
+    data_types, plurals = slot_types_from_data(project_root)
+    documents: dict[str, bytes] = {}
+    for locale in LOCALES:
+        document = generate_document(source, locale, data_types, plurals)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        data = text.encode("utf-8")
+        if len(data) > MAX_MODEL_BYTES:
+            raise SkillPackageError(f"{locale}: model is {len(data)} bytes")
+        documents[locale] = data
+    return documents
 
 
 def _check_manifest_locales(project_root: Path) -> None:
@@ -57,30 +291,39 @@ def _check_manifest_locales(project_root: Path) -> None:
         )
 
 
+def _targets(project_root: Path, locale: str) -> tuple[Path, Path]:
+    name = f"{locale}.json"
+    return models_dir(project_root) / name, package_models_dir(project_root) / name
+
+
 def stale_copies(project_root: Path = PROJECT_ROOT) -> list[Path]:
-    """The skill package copies that are missing or differ from interaction_models/."""
+    """The generated files (models and skill package copies) that are missing or stale."""
     stale = []
-    for locale in LOCALES:
-        target = package_models_dir(project_root) / f"{locale}.json"
-        if not target.is_file() or target.read_bytes() != _source_bytes(project_root, locale):
-            stale.append(target)
+    for locale, data in generate(project_root).items():
+        for target in _targets(project_root, locale):
+            if not target.is_file() or target.read_bytes() != data:
+                stale.append(target)
     return stale
 
 
 def build(project_root: Path = PROJECT_ROOT) -> list[Path]:
-    """Write every locale's copy into the skill package; return the files that changed."""
+    """Write every locale's model and skill package copy; return the files that changed."""
     _check_manifest_locales(project_root)
-    changed = stale_copies(project_root)
-    package_models_dir(project_root).mkdir(parents=True, exist_ok=True)
-    for target in changed:
-        target.write_bytes(_source_bytes(project_root, target.stem))
+    changed = []
+    for locale, data in generate(project_root).items():
+        for target in _targets(project_root, locale):
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            changed.append(target)
     return changed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--check", action="store_true", help="only report missing or stale copies (exit 1)"
+        "--check", action="store_true", help="only report missing or stale files (exit 1)"
     )
     args = parser.parse_args(argv)
     try:
@@ -89,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
             stale = stale_copies(PROJECT_ROOT)
             for path in stale:
                 print(f"stale: {path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+            if stale:
+                print("run: python infra/build_skill_package.py", file=sys.stderr)
             return 1 if stale else 0
         for path in build(PROJECT_ROOT):
             print(f"wrote {path.relative_to(PROJECT_ROOT)}")

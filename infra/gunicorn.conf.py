@@ -1,26 +1,31 @@
 """gunicorn settings for the Foot Coach web service (`gunicorn -c infra/gunicorn.conf.py ...`).
 
-Environment: PORT (default 8080) and WEB_CONCURRENCY (worker processes, default 2). Settings
-given on gunicorn's command line or in GUNICORN_CMD_ARGS override these.
+Environment: PORT (default 8080) and WEB_CONCURRENCY (worker processes, default 2), checked
+here with a one-line message. Settings given on gunicorn's command line or in GUNICORN_CMD_ARGS
+override these. gunicorn itself reads WEB_CONCURRENCY with int() before this file runs, so a
+non-number stops it with a traceback; the image's entrypoint (`python -m skill.production`)
+checks it first. With FOOTCOACH_ENV=production this file also refuses the embedded store.
 """
 
 from __future__ import annotations
 
 import os
 
+from skill import logs as _logs
+from skill import production as _production
+
 
 def _positive_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise SystemExit(f"{name} must be at least 1, got {value}")
-    return value
+        return _production.positive_int(os.environ, name, default)
+    except _production.SettingsError as error:
+        raise SystemExit(f"footcoach: {error}") from None
 
+
+# Checked in the master, before any worker starts: one line and exit status 1, no traceback.
+_store_problem = _production.embedded_store_problem(os.environ)
+if _store_problem:
+    raise SystemExit(f"footcoach: {_store_problem}")
 
 bind = f"0.0.0.0:{_positive_int('PORT', 8080)}"
 
@@ -48,6 +53,13 @@ if os.path.isdir("/dev/shm"):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# FOOTCOACH_LOG_FORMAT=json: gunicorn's own lines and the application's as JSON objects too.
+if _logs.wants_json(os.environ):
+    logconfig_dict = _logs.gunicorn_logconfig(os.environ)
+
+# gunicorn 25.1+ opens a control socket (for `gunicornc`) under $HOME by default. The service
+# is managed by its orchestrator through signals, so no socket: nothing to secure or clean up.
+control_socket_disable = True
 access_log_format = '%(h)s fwd=%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 

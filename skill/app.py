@@ -17,6 +17,7 @@ from ask_sdk_runtime.exceptions import AskSdkException
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from skill import logs, production
 from skill.alexa.skill import SkillRunner, build_skill
 from skill.storage import ProgressStore, StoreError, default_store_url, open_store
 from skill.web.errors import VerificationError
@@ -52,6 +53,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     configure_logging()
 
+    if app.config.get("STORE") is None and "STORE_URL" not in (test_config or {}):
+        production.require_durable_store(os.environ)  # FOOTCOACH_ENV=production: no SQLite
     store: ProgressStore = app.config.get("STORE") or open_store(app.config["STORE_URL"])
     verifier = app.config.get("VERIFIER") or RequestVerifier(
         skill_id=app.config["SKILL_ID"], verify_signatures=app.config["VERIFY_SIGNATURES"]
@@ -99,9 +102,4 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure_logging() -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(
-            level=os.environ.get("FOOTCOACH_LOG_LEVEL", "INFO").upper(),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+    logs.configure_logging(os.environ)  # text, or JSON lines with FOOTCOACH_LOG_FORMAT=json

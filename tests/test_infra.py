@@ -396,12 +396,14 @@ def test_dockerfile_runs_gunicorn_on_the_app_factory_as_a_non_root_user() -> Non
     instructions = _dockerfile_instructions()
     for keyword, arguments in instructions:
         if keyword == "FROM":
-            assert arguments.split()[0] == "python:3.11-slim", arguments
+            assert arguments.split()[0] == "${PYTHON_IMAGE}", arguments
     final = _final_stage()
     keywords = [keyword for keyword, _ in final]
     (cmd,) = [arguments for keyword, arguments in final if keyword == "CMD"]
     assert json.loads(cmd) == GUNICORN_CMD
     assert keywords[-1] == "CMD"
+    (entrypoint,) = [arguments for keyword, arguments in final if keyword == "ENTRYPOINT"]
+    assert json.loads(entrypoint) == ["python", "-m", "skill.production"]
     users = [arguments for keyword, arguments in final if keyword == "USER"]
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     assert keywords.index("USER") < keywords.index("CMD")
@@ -411,6 +413,25 @@ def test_dockerfile_runs_gunicorn_on_the_app_factory_as_a_non_root_user() -> Non
         keyword == "COPY" and arguments == "infra/gunicorn.conf.py ./infra/gunicorn.conf.py"
         for keyword, arguments in final
     ), "the config named by CMD is copied to WORKDIR/infra/"
+
+
+def test_base_image_is_pinned_by_digest() -> None:
+    (first_keyword, argument), *_ = _dockerfile_instructions()
+    assert first_keyword == "ARG"
+    name, _, image = argument.partition("=")
+    assert name == "PYTHON_IMAGE"
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}", image), image
+
+
+def test_image_installs_the_hashed_lock_and_runs_in_production_mode() -> None:
+    final = _final_stage()
+    (install,) = [
+        args for keyword, args in final if keyword == "RUN" and "requirements.lock" in args
+    ]
+    assert "--require-hashes" in install and "--no-deps" in install
+    assert "pip check" in install
+    environment = " ".join(args for keyword, args in final if keyword == "ENV")
+    assert "FOOTCOACH_ENV=production" in environment
 
 
 def test_dockerfile_installs_the_project_without_dev_extras() -> None:

@@ -1,6 +1,7 @@
 """The ASK interaction models, the ASK CLI v2 skill package and its manifest.
 
-interaction_models/<locale>.json is the canonical copy; skill-package/ must hold identical copies.
+interaction_models/<locale>.json is generated from interaction_models/source/model.json and the
+routine data by infra/build_skill_package.py; skill-package/ holds identical copies.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "RepsLeftIntent": {},
     "WhereAmIIntent": {},
     "TimeLeftIntent": {},
-    "SkipExerciseIntent": {},
+    "SkipExerciseIntent": {"exercise": "ExerciseName"},
     "GoToExerciseIntent": {"exercise": "ExerciseName"},
+    "WhatsNextIntent": {},
+    "HoldTimeIntent": {},
+    "ExerciseInfoIntent": {"exercise": "ExerciseName"},
+    "MissingEquipmentIntent": {"equipment": "EquipmentName"},
     "SlowerIntent": {},
     "FasterIntent": {},
     "ProgressReportIntent": {},
@@ -65,11 +70,11 @@ SLOT_VALUES: dict[str, dict[str, str]] = {
         "heel_walk": "heel walk",
         "toe_walk": "toe walk",
     },
+    "EquipmentName": {"marble": "marble", "step": "step", "band": "band"},
 }
 # Phrases the AMAZON built-ins already own: a custom intent claiming one would conflict.
 BUILT_IN_PHRASES = {
     "next": "AMAZON.NextIntent",
-    "skip": "AMAZON.NextIntent",
     "go back": "AMAZON.PreviousIntent",
     "previous": "AMAZON.PreviousIntent",
     "repeat": "AMAZON.RepeatIntent",
@@ -121,11 +126,59 @@ PROMISED_PHRASES = {
     "pick up where i left off": "AMAZON.ResumeIntent",
     "help": "AMAZON.HelpIntent",
     "stop": "AMAZON.StopIntent",
+    # contract A (the coordinator's decisions for issue 10)
+    "what's next": "WhatsNextIntent",
+    "which exercise is next": "WhatsNextIntent",
+    "what comes after this": "WhatsNextIntent",
+    "how long do i hold": "HoldTimeIntent",
+    "how long do i hold it": "HoldTimeIntent",
+    "how long do i walk": "HoldTimeIntent",
+    "how long is this hold": "HoldTimeIntent",
+    "what does this exercise do": "ExerciseInfoIntent",
+    "how do i do this": "ExerciseInfoIntent",
+    "why am i doing this": "ExerciseInfoIntent",
+    "how do i do calf drops": "ExerciseInfoIntent",
+    "i don't have a marble": "MissingEquipmentIntent",
+    "i don't have a step": "MissingEquipmentIntent",
+    "no rubber band": "MissingEquipmentIntent",
+    "skip the marbles": "SkipExerciseIntent",
+    "skip calf drops": "SkipExerciseIntent",
+    "next exercise": "SkipExerciseIntent",
+    "go to the next exercise": "SkipExerciseIntent",
+    "skip": "SkipExerciseIntent",
+    "heel walk": "GoToExerciseIntent",
+    "the quick one": "StartRoutineIntent",
+    "i'm in position": "NextStepIntent",
+    "i'm on the step": "NextStepIntent",
+    "switch feet": "NextStepIntent",
+    "i switched feet": "NextStepIntent",
+    "next rep": "NextStepIntent",
+    "next set": "NextStepIntent",
+    "go ahead": "NextStepIntent",
+    "proceed": "NextStepIntent",
+    "i'm ready": "NextStepIntent",
+    "wait": "AMAZON.PauseIntent",
+    "hold on": "AMAZON.PauseIntent",
+    "wait a second": "AMAZON.PauseIntent",
+    "give me a second": "AMAZON.PauseIntent",
+    "one moment": "AMAZON.PauseIntent",
+    "i need a rest": "AMAZON.PauseIntent",
+    "stop for today": "AMAZON.StopIntent",
+    "that's it for today": "AMAZON.StopIntent",
+    "i have to go": "AMAZON.StopIntent",
+    "end the routine": "AMAZON.StopIntent",
+    "we're done": "AMAZON.StopIntent",
+    "how long is the workout": "TimeLeftIntent",
+    "are we almost done": "TimeLeftIntent",
 }
 # ASK sample syntax: words (letters, inner apostrophes), abbreviations like "a.m.", and {slots}.
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|(?:[a-z]\.)+")
 SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
-MIN_CUSTOM_SAMPLES, MAX_CUSTOM_SAMPLES = 10, 25
+# Alexa's limits (characters per sample and per slot value) and the project's caps.
+MIN_CUSTOM_SAMPLES, MAX_CUSTOM_SAMPLES, MAX_TOTAL_SAMPLES = 10, 500, 4000
+MAX_SAMPLE_CHARS, MAX_SLOT_VALUE_CHARS, MAX_MODEL_BYTES = 200, 140, 1_500_000
+# Only these samples are a bare slot: answers to "which routine / which exercise?".
+SLOT_ONLY_SAMPLES = {"StartRoutineIntent": "{routine}", "GoToExerciseIntent": "{exercise}"}
 
 
 def _load_json(path: Path) -> Any:
@@ -222,6 +275,32 @@ def test_samples_use_only_valid_ask_syntax(locale: str) -> None:
                 assert not (SLOT.fullmatch(left) and SLOT.fullmatch(right)), (name, sample)
             slots = SLOT.findall(sample)
             assert len(slots) == len(set(slots)), (name, sample)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_models_stay_within_alexa_limits(locale: str) -> None:
+    assert (MODELS_DIR / f"{locale}.json").stat().st_size <= MAX_MODEL_BYTES
+    assert sum(len(intent["samples"]) for intent in _intents(locale).values()) <= MAX_TOTAL_SAMPLES
+    for name, intent in _intents(locale).items():
+        for sample in intent["samples"]:
+            assert len(sample) <= MAX_SAMPLE_CHARS, (name, sample)
+    for slot_type in _types(locale).values():
+        for phrase in _value_phrases(slot_type):
+            assert len(phrase) <= MAX_SLOT_VALUE_CHARS, phrase
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_bare_slot_samples_only_answer_which_routine_or_exercise(locale: str) -> None:
+    bare = {
+        name: sample
+        for name, intent in _intents(locale).items()
+        for sample in intent["samples"]
+        if SLOT.fullmatch(sample)
+    }
+    assert bare == SLOT_ONLY_SAMPLES
+    routine_words = set(map(str.lower, _value_phrases(_types(locale)["RoutineName"])))
+    exercise_words = set(map(str.lower, _value_phrases(_types(locale)["ExerciseName"])))
+    assert routine_words.isdisjoint(exercise_words)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -338,30 +417,108 @@ def test_build_script_check_passes_on_the_repository() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def _project_copy(tmp_path: Path) -> Path:
+    """The parts of the project the build reads and writes, copied to tmp_path."""
+    shutil.copytree(MODELS_DIR, tmp_path / "interaction_models")
+    shutil.copytree(PACKAGE_DIR, tmp_path / "skill-package")
+    shutil.copytree(ROOT / "skill" / "routine" / "data", tmp_path / "skill" / "routine" / "data")
+    return tmp_path
+
+
 def test_build_script_detects_and_repairs_drift(tmp_path: Path) -> None:
-    shutil.copytree(MODELS_DIR, tmp_path / "interaction_models")
-    shutil.copytree(PACKAGE_DIR, tmp_path / "skill-package")
+    root = _project_copy(tmp_path)
     build = _import_build_script()
-    assert build.stale_copies(tmp_path) == []
+    assert build.stale_copies(root) == []
 
-    drifted = tmp_path / "skill-package" / "interactionModels" / "custom" / "en-GB.json"
+    drifted = root / "skill-package" / "interactionModels" / "custom" / "en-GB.json"
     drifted.write_text(drifted.read_text(encoding="utf-8").replace("how am i doing", "hi"))
-    (tmp_path / "skill-package" / "interactionModels" / "custom" / "en-IN.json").unlink()
-    stale = build.stale_copies(tmp_path)
-    assert sorted(path.name for path in stale) == ["en-GB.json", "en-IN.json"]
+    (root / "skill-package" / "interactionModels" / "custom" / "en-IN.json").unlink()
+    hand_edited = root / "interaction_models" / "en-US.json"
+    hand_edited.write_text(hand_edited.read_text(encoding="utf-8").replace('"ready"', '"red"'))
+    stale = build.stale_copies(root)
+    assert sorted(str(path.relative_to(root)) for path in stale) == [
+        "interaction_models/en-US.json",
+        "skill-package/interactionModels/custom/en-GB.json",
+        "skill-package/interactionModels/custom/en-IN.json",
+    ]
 
-    assert sorted(path.name for path in build.build(tmp_path)) == ["en-GB.json", "en-IN.json"]
-    assert build.stale_copies(tmp_path) == []
+    assert sorted(path.name for path in build.build(root)) == sorted(path.name for path in stale)
+    assert build.stale_copies(root) == []
     assert drifted.read_bytes() == (MODELS_DIR / "en-GB.json").read_bytes()
+    assert hand_edited.read_bytes() == (MODELS_DIR / "en-US.json").read_bytes()
 
 
-def test_build_script_refuses_a_broken_model(tmp_path: Path) -> None:
-    shutil.copytree(MODELS_DIR, tmp_path / "interaction_models")
-    shutil.copytree(PACKAGE_DIR, tmp_path / "skill-package")
-    (tmp_path / "interaction_models" / "en-AU.json").write_text("{not json", encoding="utf-8")
+def test_slot_values_follow_the_routine_data(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    data = root / "skill" / "routine" / "data" / "foot.json"
+    document = json.loads(data.read_text(encoding="utf-8"))
+    document["exercises"][2]["aliases"].append("stair drops")
+    data.write_text(json.dumps(document), encoding="utf-8")
+    quick = root / "skill" / "routine" / "data" / "quick.json"
+    quick_document = json.loads(quick.read_text(encoding="utf-8"))
+    quick_document["exercises"][2]["aliases"].append("stair drops")
+    quick.write_text(json.dumps(quick_document), encoding="utf-8")
     build = _import_build_script()
-    with pytest.raises(build.SkillPackageError, match=r"en-AU\.json is not valid JSON"):
-        build.build(tmp_path)
+    assert len(build.stale_copies(root)) == 2 * len(LOCALES)
+    build.build(root)
+    model = json.loads((root / "interaction_models" / "en-CA.json").read_text(encoding="utf-8"))
+    types = {t["name"]: t for t in model["interactionModel"]["languageModel"]["types"]}
+    calf = next(v for v in types["ExerciseName"]["values"] if v["id"] == "calf_drops")
+    assert "stair drops" in calf["name"]["synonyms"]
+
+
+def test_locales_differ_only_by_the_sources_locale_settings() -> None:
+    us = {name: set(intent["samples"]) for name, intent in _intents("en-US").items()}
+    gb = {name: set(intent["samples"]) for name, intent in _intents("en-GB").items()}
+    assert any("practice" in sample for sample in us["StartRoutineIntent"])
+    assert not any("practice" in sample for samples in gb.values() for sample in samples)
+    assert {s.replace("practice", "practise") for s in us["StartRoutineIntent"]} == gb[
+        "StartRoutineIntent"
+    ]
+    assert gb["ProgressReportIntent"] - us["ProgressReportIntent"] == {"how am i getting on"}
+    assert _types("en-US") == _types("en-GB")
+
+
+def test_build_script_expands_templates() -> None:
+    build = _import_build_script()
+    assert build.expand_template("(a|b|) c (d |)e") == ["a c d e", "a c e", "b c d e", "b c e",
+                                                          "c d e", "c e"]
+    assert build.expand_template("how many <x>", {"x": ["reps", "sets"]}) == [
+        "how many reps", "how many sets"]
+    with pytest.raises(build.SkillPackageError, match="unbalanced"):
+        build.expand_template("(a (b|c)|d)")
+    with pytest.raises(build.SkillPackageError, match="unknown placeholder"):
+        build.expand_template("<nothing>")
+
+
+def test_build_script_refuses_a_conflicting_source(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    source = json.loads((ROOT / "interaction_models" / "source" / "model.json").read_text())
+    intents = {intent["name"]: intent for intent in source["intents"]}
+    intents["SlowerIntent"]["samples"].append("(pause|wait)")
+    (root / "interaction_models" / "source" / "model.json").write_text(json.dumps(source))
+    build = _import_build_script()
+    with pytest.raises(build.SkillPackageError, match="'pause' is a sample of"):
+        build.build(root)
+
+
+def test_build_script_refuses_a_slot_value_another_intent_owns(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    source = json.loads((ROOT / "interaction_models" / "source" / "model.json").read_text())
+    intents = {intent["name"]: intent for intent in source["intents"]}
+    intents["SlowerIntent"]["samples"].append("skip the heel walks")
+    (root / "interaction_models" / "source" / "model.json").write_text(json.dumps(source))
+    build = _import_build_script()
+    with pytest.raises(build.SkillPackageError, match="'skip the heel walks' reaches"):
+        build.build(root)
+
+
+def test_build_script_refuses_a_broken_source(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    (root / "interaction_models" / "source" / "model.json").write_text("{not json")
+    build = _import_build_script()
+    with pytest.raises(build.SkillPackageError, match=r"model\.json is not valid JSON"):
+        build.build(root)
 
 
 def test_ask_resources_deploys_the_skill_package_only() -> None:

@@ -27,7 +27,7 @@ from skill.chat.envelopes import DEFAULT_APPLICATION_ID, SkillResponse, identity
 from skill.chat.errors import ChatError, TransportError
 from skill.chat.model import find_model_file, load_model
 from skill.chat.playback import Output, Player, Speaker
-from skill.chat.resolver import Resolver, Utterance
+from skill.chat.resolver import FALLBACK_INTENT, Resolver, Utterance
 from skill.chat.session import (
     DEFAULT_REACTION_SECONDS,
     MIC_OPEN_SECONDS,
@@ -200,6 +200,8 @@ class Console:
             utterance = self._intent_command(phrase.strip()[len("/intent"):])
         else:
             utterance = self.resolver.resolve(phrase)
+            if utterance.intent == FALLBACK_INTENT:
+                self.errors.write(self.resolver.not_understood(phrase) + "\n")
         if utterance is None or utterance.kind == "nothing":
             self.errors.write(f"footcoach chat: nothing to say in {phrase!r}\n")
             return EXIT_USAGE
@@ -279,7 +281,10 @@ class Console:
         if not text:
             self.silence()
             return True
-        self.send(self.resolver.resolve(text))
+        utterance = self.resolver.resolve(text)
+        self.send(utterance)
+        if utterance.intent == FALLBACK_INTENT:
+            self.output.line(self.resolver.not_understood(text))
         return True
 
     def send(self, utterance: Utterance) -> None:

@@ -7,12 +7,21 @@ the model's own samples before the built-in intents' stock phrases, then model o
 if another sample of the winning intent also matches with more slots resolved, that one is
 used: "start my foot routine" is a sample of its own and also "start my {routine}", and the
 skill learns more from the second. Every step is deterministic.
+
+A phrase no sample spells out is then matched the way Alexa generalises from its samples: each
+sample is aligned with the phrase word by word (in order, words may be missing on either side,
+and a slot takes any words that name one of its values), weighing each word by how much it tells
+the intents apart (a word in the samples of one intent says more than "the" or "please"). The
+best sample wins when it explains enough of both the phrase and itself and no sample of another
+intent comes close; otherwise the phrase falls back, as an unclear phrase would on a device: a
+fallback is better than a wrong move. `Resolver.closest` lists the nearest samples for a phrase.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -205,6 +214,240 @@ def _captures(
     yield from walk(0, 0, {})
 
 
+# -- generalisation beyond the samples -------------------------------------------------------
+
+NEAR_THRESHOLD = 0.6  # share of the phrase and the sample (by weight) the alignment explains
+NEAR_MARGIN = 0.1  # how far ahead of every other intent the best intent must be
+NEAR_UNEXPLAINED = 0.2  # a tie on the same words counts only when they are most of the phrase
+CLOSEST_FLOOR = 0.25  # below this a sample is not worth suggesting
+_IDF_POWER = 1.0  # a word's weight: (log(intents / intents whose samples use it)) ** power
+_SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare word
+_SPAN_WORD_CAP = 1.0  # words naming a slot value count as the slot, not as rare words
+_UNKNOWN_WEIGHT = 2.0  # a word no sample uses: unexplained, it counts against the match
+_FILLER_WEIGHT = 0.05
+_MIN_WEIGHT = 0.05
+# Words that carry politeness or hesitation, not the request itself.
+_FILLERS = frozenset({
+    "please", "just", "um", "uh", "er", "hmm", "hey", "okay", "so", "well", "actually",
+    "really", "now", "kindly", "coach", "alexa", "mate", "buddy", "then", "like", "maybe",
+    "thanks", "thank", "could", "would", "can", "you", "me", "tell", "the", "a", "an", "oh",
+    "right", "yet", "still", "let", "us", "today", "here",
+})
+_STEM_SYNONYMS: Mapping[str, str] = {
+    "repetition": "rep", "repetitions": "rep", "reps": "rep", "sec": "second", "secs": "second",
+    "min": "minute", "mins": "minute", "feet": "foot", "ok": "okay", "alright": "okay",
+}
+
+
+def stem(word: str) -> str:
+    """A crude, consistent stem: samples and phrases go through the same function."""
+    if word in _STEM_SYNONYMS:
+        return _STEM_SYNONYMS[word]
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith(("ied", "ies")):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class NearSample:
+    """A sample of the model, how close it is to a phrase (0..1), and its slots as filled."""
+
+    intent: str
+    sample: str
+    score: float
+    fills: tuple[SlotFill, ...] = ()
+    covered: frozenset[int] = frozenset()  # positions of the phrase's words it explains
+    unexplained: float = 1.0  # the share of the phrase's weight it leaves unexplained
+
+
+@dataclass(frozen=True)
+class _NearPattern:
+    intent: str
+    sample: str
+    items: tuple[str | _SlotRef, ...]  # stems and slot references
+    slot_types: tuple[str | None, ...]  # per item: the slot's type, None for a word
+    weight: float  # the sample's own weight: its words and slots
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    fill_words: tuple[str, ...]
+    weight: float
+
+
+class _NearIndex:
+    """The samples as weighted word sequences, for phrases no sample matches exactly."""
+
+    def __init__(self, model: InteractionModel, types: Mapping[str, _SlotTypeIndex],
+                 slot_types: Mapping[str, Mapping[str, str]]) -> None:
+        self._types = types
+        parsed: list[tuple[str, str, tuple[str | _SlotRef, ...]]] = []
+        intents_of: dict[str, set[str]] = {}
+        for intent in model.intents:
+            for sample in intent.samples:
+                items = tuple(item if isinstance(item, _SlotRef) else stem(item)
+                              for item in _parse_sample(sample))
+                if not items:
+                    continue
+                parsed.append((intent.name, sample, items))
+                for item in items:
+                    if isinstance(item, str):
+                        intents_of.setdefault(item, set()).add(intent.name)
+        count = max(1, len({intent for intent, _, _ in parsed}))
+        # Words of slot values (exercise names...) name a thing, not a request: a sample that
+        # spells one out does not make every phrase about that thing its own.
+        value_words = {stem(word) for values in model.types.values() for value in values
+                       for text in (value.name, *value.synonyms) for word in words_of(text)}
+        self._weights = {
+            word: _FILLER_WEIGHT if word in _FILLERS
+            else min(_SPAN_WORD_CAP, 1.0) if word in value_words
+            else max(_MIN_WEIGHT, math.log(count / len(owners)) ** _IDF_POWER)
+            for word, owners in intents_of.items()
+        }
+        self._patterns: list[_NearPattern] = []
+        for intent_name, sample, items in parsed:
+            declared = slot_types.get(intent_name, {})
+            kinds = tuple(declared.get(item.name) if isinstance(item, _SlotRef) else None
+                          for item in items)
+            if any(isinstance(item, _SlotRef) and kind is None
+                   for item, kind in zip(items, kinds, strict=True)):
+                continue
+            weight = sum(_SLOT_WEIGHT if isinstance(item, _SlotRef) else self.weight(item)
+                         for item in items)
+            self._patterns.append(_NearPattern(intent_name, sample, items, kinds, weight))
+        # What each word (or slot type) can add to each sample's score: an upper bound that
+        # spares aligning samples that cannot come close.
+        self._gains: dict[str, list[tuple[int, float]]] = {}
+        self._slot_users: dict[str, list[int]] = {}
+        for position, pattern in enumerate(self._patterns):
+            for item, kind in zip(pattern.items, pattern.slot_types, strict=True):
+                if kind is not None:
+                    self._slot_users.setdefault(kind, []).append(position)
+                elif isinstance(item, str):
+                    self._gains.setdefault(item, []).append((position, 2 * self.weight(item)))
+
+    def weight(self, word_stem: str) -> float:
+        if word_stem in _FILLERS:
+            return _FILLER_WEIGHT
+        return self._weights.get(word_stem, _UNKNOWN_WEIGHT)
+
+    def _spans(self, words: Sequence[str], weights: Sequence[float]
+               ) -> dict[str, list[_Span]]:
+        """Runs of the phrase's words that name a value, by slot type."""
+        spans: dict[str, list[_Span]] = {}
+        wanted = {kind for pattern in self._patterns for kind in pattern.slot_types if kind}
+        for kind in wanted:
+            found: list[_Span] = []
+            for start in range(len(words)):
+                for end in range(start + 1, min(len(words), start + 6) + 1):
+                    piece = tuple(words[start:end])
+                    if kind == "AMAZON.NUMBER":
+                        known = parse_number(list(piece)) is not None
+                    elif is_built_in_type(kind):
+                        known = False
+                    else:
+                        index = self._types.get(kind)
+                        known = index is not None and bool(index.resolve(piece))
+                    if known:
+                        weight = sum(min(w, _SPAN_WORD_CAP) for w in weights[start:end])
+                        found.append(_Span(start, end, piece, weight))
+            if found:
+                spans[kind] = found
+        return spans
+
+    def rank(self, words: Sequence[str], fill: Callable[[str, str, tuple[str, ...]], SlotFill],
+             floor: float, keep: int | None = None) -> list[NearSample]:
+        """Samples scoring at least `floor` (or the `keep` best), best first."""
+        stems = [stem(word) for word in words]
+        weights = [self.weight(word_stem) for word_stem in stems]
+        total = sum(weights)
+        if not words or total <= 0:
+            return []
+        present = set(stems)
+        spans = self._spans(words, weights)
+        best_span = {kind: max(span.weight for span in found) for kind, found in spans.items()}
+        possible: dict[int, float] = {}
+        for word_stem in present:
+            for position, gain in self._gains.get(word_stem, ()):
+                possible[position] = possible.get(position, 0.0) + gain
+        for kind, span_weight in best_span.items():
+            for position in self._slot_users.get(kind, ()):
+                possible[position] = possible.get(position, 0.0) + _SLOT_WEIGHT + span_weight
+        bounds: list[tuple[float, int]] = []
+        for position, gained in possible.items():
+            bound = gained / (total + self._patterns[position].weight)
+            if bound >= floor:
+                bounds.append((bound, position))
+        bounds.sort(key=lambda pair: (-pair[0], pair[1]))
+        ranked: list[NearSample] = []
+        for bound, position in bounds:
+            if keep is not None and len(ranked) >= keep and bound < ranked[keep - 1].score:
+                break
+            pattern = self._patterns[position]
+            matched, taken, covered = self._align(pattern, stems, weights, spans)
+            score = matched / (total + pattern.weight)
+            if score < floor:
+                continue
+            fills = tuple(fill(pattern.intent, name, span.fill_words)
+                          for name, span in taken.items())
+            left = sum(w for position, w in enumerate(weights) if position not in covered)
+            ranked.append(NearSample(pattern.intent, pattern.sample, round(score, 4), fills,
+                                     frozenset(covered), round(left / total, 4)))
+            ranked.sort(key=lambda near: -near.score)
+        return ranked if keep is None else ranked[:keep]
+
+    def _align(self, pattern: _NearPattern, stems: Sequence[str], weights: Sequence[float],
+               spans: Mapping[str, list[_Span]]) -> tuple[float, dict[str, _Span], set[int]]:
+        """The best in-order alignment: matched weight (both sides), the slots it filled and
+        the positions of the phrase's words it explains."""
+        rows, cols = len(pattern.items), len(stems)
+        table = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+        for row in range(1, rows + 1):
+            item, kind = pattern.items[row - 1], pattern.slot_types[row - 1]
+            ending: dict[int, list[_Span]] = {}
+            if kind is not None:
+                for span in spans.get(kind, ()):
+                    ending.setdefault(span.end, []).append(span)
+            for col in range(1, cols + 1):
+                best = max(table[row - 1][col], table[row][col - 1])
+                if kind is None:
+                    if stems[col - 1] == item:
+                        best = max(best, table[row - 1][col - 1] + 2 * weights[col - 1])
+                else:
+                    for span in ending.get(col, ()):
+                        best = max(best, table[row - 1][span.start] + _SLOT_WEIGHT + span.weight)
+                table[row][col] = best
+        taken: dict[str, _Span] = {}
+        covered: set[int] = set()
+        row, col = rows, cols
+        while row > 0 and col > 0:
+            item, kind = pattern.items[row - 1], pattern.slot_types[row - 1]
+            here = table[row][col]
+            if math.isclose(here, table[row - 1][col]):
+                row -= 1
+            elif math.isclose(here, table[row][col - 1]):
+                col -= 1
+            elif kind is None:
+                covered.add(col - 1)
+                row, col = row - 1, col - 1
+            else:
+                span = next(span for span in spans[kind] if span.end == col and math.isclose(
+                    here, table[row - 1][span.start] + _SLOT_WEIGHT + span.weight))
+                assert isinstance(item, _SlotRef)
+                taken[item.name] = span
+                covered.update(range(span.start, span.end))
+                row, col = row - 1, span.start
+        return table[rows][cols], taken, covered
+
+
 class Resolver:
     """Resolves typed phrases against one interaction model."""
 
@@ -215,6 +458,10 @@ class Resolver:
         self._slot_types = {intent.name: dict(intent.slot_types) for intent in model.intents}
         self._literal: dict[str, _Pattern] = {}
         self._slotted: list[_Pattern] = []
+        # Slotted samples by one of their words (samples of a bare slot under ""): a phrase
+        # only needs the samples whose words it contains.
+        self._slotted_by_word: dict[str, list[int]] = {}
+        self._slotted_words: list[frozenset[str]] = []
         order = 0
         for intent in model.intents:
             for sample in intent.samples:
@@ -224,6 +471,7 @@ class Resolver:
             for phrase in BUILT_IN_PHRASES.get(intent.name, ()):
                 self._add(_Pattern(intent.name, _parse_sample(phrase), 0, 1, order, phrase))
                 order += 1
+        self._near = _NearIndex(model, self._types, self._slot_types)
 
     def _add(self, pattern: _Pattern) -> None:
         literal_count = sum(1 for item in pattern.items if isinstance(item, str))
@@ -234,6 +482,10 @@ class Resolver:
         if literal_count == len(pattern.items):
             self._literal.setdefault(" ".join(str(item) for item in pattern.items), pattern)
         else:
+            literals = frozenset(item for item in pattern.items if isinstance(item, str))
+            key = max(literals, key=lambda word: (len(word), word)) if literals else ""
+            self._slotted_by_word.setdefault(key, []).append(len(self._slotted))
+            self._slotted_words.append(literals)
             self._slotted.append(pattern)
 
     # -- public API ------------------------------------------------------------------------
@@ -322,12 +574,94 @@ class Resolver:
             attempts.append(trimmed)
         for attempt in attempts:
             candidate = self._best(attempt)
+            if candidate is not None and candidate.key[0] > 0:
+                # A slot took words Alexa cannot resolve: a clear nearer reading wins ("give me
+                # the instructions please" is not a routine called "instructions please"), and
+                # a close reading as another intent makes the phrase unclear.
+                ranked = self._near.rank(words, self._near_fill, NEAR_THRESHOLD - NEAR_MARGIN)
+                near = self._nearest_intent(ranked)
+                if near is not None:
+                    return self._near_utterance(near, invoked)
+                if any(other.intent != candidate.pattern.intent
+                       and other.score >= NEAR_THRESHOLD for other in ranked):
+                    return Utterance("intent", FALLBACK_INTENT, (), invoked)
             if candidate is not None:
                 declared = self._slot_types.get(candidate.pattern.intent, {})
                 slots = [candidate.fills.get(name) or SlotFill(name, type_name)
                          for name, type_name in declared.items()]
                 return Utterance("intent", candidate.pattern.intent, tuple(slots), invoked)
+        near = self._nearest_intent(
+            self._near.rank(words, self._near_fill, NEAR_THRESHOLD - NEAR_MARGIN))
+        if near is not None:
+            return self._near_utterance(near, invoked)
         return Utterance("intent", FALLBACK_INTENT, (), invoked)
+
+    def _near_utterance(self, near: NearSample, invoked: bool) -> Utterance:
+        filled = {fill.name: fill for fill in near.fills}
+        declared = self._slot_types.get(near.intent, {})
+        slots = [filled.get(name) or SlotFill(name, type_name)
+                 for name, type_name in declared.items()]
+        return Utterance("intent", near.intent, tuple(slots), invoked)
+
+    def _near_fill(self, intent: str, name: str, words: tuple[str, ...]) -> SlotFill:
+        type_name = self._slot_types.get(intent, {}).get(name, "")
+        fill = self._fill(name, type_name, words, " ".join(words))
+        return fill if fill is not None else SlotFill(name, type_name, " ".join(words))
+
+    @staticmethod
+    def _nearest_intent(ranked: Sequence[NearSample]) -> NearSample | None:
+        """The sample Alexa would most likely take an unmatched phrase for, if it is clear
+        (`ranked`: the samples within NEAR_MARGIN of NEAR_THRESHOLD or above, best first)."""
+        if not ranked or ranked[0].score < NEAR_THRESHOLD:
+            return None
+        best = ranked[0]
+        rival = next((near for near in ranked if near.intent != best.intent), None)
+        # A close rival makes the phrase unclear, unless the best sample explains more of the
+        # phrase than the rival does, or the same words when they are most of the phrase (the
+        # rival only differs by words of its own: "skip to the calf drops" and "skip the calf
+        # drops" for "just skip the calf drops").
+        if rival is not None and rival.score > best.score - NEAR_MARGIN:
+            dominated = rival.covered < best.covered or (
+                rival.covered == best.covered and best.unexplained <= NEAR_UNEXPLAINED)
+            if not dominated:
+                return None
+        return best
+
+    def not_understood(self, phrase: str, count: int = 3) -> str:
+        """What the console says when a phrase falls back: that a device would not understand
+        it either, and the samples nearest to it."""
+        nearest = self.closest(phrase, count)
+        if not nearest:
+            return "(not understood: no sample is close; /help lists what you can say)"
+        listed = "; ".join(f'"{near.sample}" ({near.intent})' for near in nearest)
+        return f"(not understood: an Echo would send {FALLBACK_INTENT}. Closest samples: {listed})"
+
+    def closest(self, phrase: str, count: int = 3) -> list[NearSample]:
+        """The samples nearest to a phrase, one per intent, best first: what to suggest when
+        a phrase does not resolve. Slot markers are filled with the words the phrase used, or
+        with a value of the slot's type."""
+        words = words_of(phrase)
+        if words and words[0] in _WAKE_WORDS:
+            words = words[1:]
+        rest = self._after_invocation(words)
+        if rest:
+            words = rest
+        ranked = self._near.rank(words, self._near_fill, CLOSEST_FLOOR)
+        chosen: list[NearSample] = []
+        for near in ranked:
+            if near.score <= 0 or any(c.intent == near.intent for c in chosen):
+                continue
+            spoken = {fill.name: fill.spoken for fill in near.fills if fill.spoken}
+
+            def said(marker: re.Match[str], spoken: Mapping[str, str] = spoken) -> str:
+                return spoken.get(marker.group(1).strip(), marker.group(0))
+
+            text = _SLOT_MARKER.sub(said, near.sample)
+            chosen.append(NearSample(near.intent, self._fill_example(near.intent, text),
+                                     near.score, near.fills))
+            if len(chosen) == count:
+                break
+        return chosen
 
     def _best(self, words: list[str]) -> _Candidate | None:
         candidates: list[_Candidate] = []
@@ -335,10 +669,12 @@ class Resolver:
         if exact is not None:
             candidates.append(_Candidate((0, -len(words), exact.source_rank, exact.order),
                                          exact, {}))
-        present = set(words)
-        for pattern in self._slotted:
-            if not all(item in present for item in pattern.items if isinstance(item, str)):
+        present = frozenset(words)
+        indices = [i for word in (*present, "") for i in self._slotted_by_word.get(word, ())]
+        for index in sorted(indices):
+            if not self._slotted_words[index] <= present:
                 continue
+            pattern = self._slotted[index]
             for captured in _captures(pattern.items, words):
                 candidate = self._score(pattern, captured, len(words))
                 if candidate is not None:

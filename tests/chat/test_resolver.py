@@ -258,3 +258,70 @@ def test_model_files_are_found_and_bad_ones_explained(tmp_path: Path) -> None:
     broken.write_text("{not json")
     with pytest.raises(ModelError, match="cannot read"):
         load_model(broken)
+
+
+# -- beyond the samples: how Alexa generalises, and what the console suggests -------------------
+
+
+@pytest.fixture(scope="module")
+def us() -> Resolver:
+    return Resolver(load_model(next(path for path in MODEL_FILES if path.stem == "en-US")))
+
+
+@pytest.mark.parametrize(("typed", "intent"), [
+    ("could you please tell me how many reps are left now", "RepsLeftIntent"),  # polite padding
+    ("um how many reps are left", "RepsLeftIntent"),
+    ("how many repetitions are left", "RepsLeftIntent"),  # a word form no sample spells
+    ("start the routine", "StartRoutineIntent"),
+])
+def test_phrases_near_a_sample_reach_its_intent(small: Resolver, typed: str, intent: str) -> None:
+    assert small.resolve(typed).intent == intent
+
+
+def test_a_near_phrase_fills_its_slot(small: Resolver) -> None:
+    utterance = small.resolve("please could we go to the heel drops now")
+    slot = utterance.slot("exercise")
+    assert utterance.intent == "GoToExerciseIntent"
+    assert slot is not None and slot.status == MATCH and slot.matches[0].id == "calf_drops"
+
+
+def test_a_phrase_between_two_intents_falls_back(small: Resolver) -> None:
+    # "next" is a NextStepIntent sample, "how many reps are left" a RepsLeftIntent one: a phrase
+    # leaning on both is unclear, and a fallback is better than a wrong move.
+    assert small.resolve("next how many").intent == FALLBACK_INTENT
+
+
+def test_unresolvable_slot_words_give_way_to_a_clear_reading(us: Resolver) -> None:
+    # "give me the {routine}" would take "instructions please" as a routine Alexa cannot resolve
+    utterance = us.resolve("give me the instructions please")
+    assert utterance.intent == "ExerciseInfoIntent"
+    skip = us.resolve("can we skip the heel walks today")
+    slot = skip.slot("exercise")
+    assert skip.intent == "SkipExerciseIntent"
+    assert slot is not None and [m.id for m in slot.matches] == ["heel_walk"]
+
+
+def test_skip_and_go_to_a_named_exercise_stay_apart(us: Resolver) -> None:
+    skip = us.resolve("just skip the marble one")
+    go = us.resolve("just skip to the marble one")
+    assert (skip.intent, go.intent) == ("SkipExerciseIntent", "GoToExerciseIntent")
+    for utterance in (skip, go):
+        slot = utterance.slot("exercise")
+        assert slot is not None and [m.id for m in slot.matches] == ["marble_pickup"]
+
+
+def test_closest_samples_are_ranked_one_per_intent_with_slots_filled(us: Resolver) -> None:
+    nearest = us.closest("how many calf drops remain for me to do on this leg", 3)
+    assert len(nearest) == 3
+    assert nearest[0].intent == "RepsLeftIntent"
+    assert len({near.intent for near in nearest}) == 3
+    assert [near.score for near in nearest] == sorted((n.score for n in nearest), reverse=True)
+    assert all("{" not in near.sample for near in nearest)
+    assert "calf drops" in us.closest("skip the calf drops for good", 1)[0].sample
+
+
+def test_not_understood_names_the_fallback_and_the_nearest_samples(us: Resolver) -> None:
+    message = us.not_understood("how many calf drops remain for me to do on this leg")
+    assert "AMAZON.FallbackIntent" in message and "(RepsLeftIntent)" in message
+    assert us.not_understood("order a pizza") == (
+        "(not understood: no sample is close; /help lists what you can say)")
