@@ -1,8 +1,11 @@
-"""Generate the five English interaction models from one source, and the ASK CLI skill package.
+"""Generate every locale's interaction model from one source per language, and the skill package.
 
-interaction_models/source/model.json holds the intents, their sample templates, the equipment
-slot type and the small per-locale differences; the routine and exercise slot values and their
-synonyms come from the routine data (skill/routine/data/*.json). The build writes
+interaction_models/source/model.json holds the English intents, their sample templates, the
+equipment slot type and the small per-locale differences (en-US, en-GB, en-CA, en-AU, en-IN);
+model.de.json, model.es.json and model.fr.json hold the same intents (same names, same slots) in
+German (de-DE), Spanish (es-ES, es-US, es-MX) and French (fr-FR, fr-CA). The routine and exercise
+slot values and their synonyms come from the routine data: skill/routine/data/*.json in English,
+the text overlays skill/routine/data/i18n/<lang>/*.json in the other languages. The build writes
 interaction_models/<locale>.json (read by the tests and the chat console) and byte-identical
 copies in skill-package/interactionModels/custom/ (what `ask deploy` uploads).
 
@@ -22,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+# One source per language; each language's locales share it.
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    "en": ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"),
+    "de": ("de-DE",),
+    "es": ("es-ES", "es-US", "es-MX"),
+    "fr": ("fr-FR", "fr-CA"),
+}
+LOCALES: tuple[str, ...] = tuple(locale for group in LANGUAGES.values() for locale in group)
 
 # Alexa's documented limits, and the project's own (stricter) caps.
 MAX_SAMPLE_CHARS = 200  # Alexa: a sample utterance is at most 200 characters
@@ -35,7 +45,8 @@ MAX_MODEL_BYTES = 1_500_000  # Alexa: the interaction model JSON must stay under
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _PLACEHOLDER = re.compile(r"<([a-z_]+)>")
-_SAMPLE_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\{[A-Za-z][A-Za-z0-9_]*\}")
+# Words in any of the languages (letters with their accents, inner apostrophes: "l'exercice").
+_SAMPLE_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\{[A-Za-z][A-Za-z0-9_]*\}")
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
@@ -43,8 +54,9 @@ class SkillPackageError(Exception):
     """The model source, the models or the skill package are not in a deployable state."""
 
 
-def source_path(project_root: Path = PROJECT_ROOT) -> Path:
-    return project_root / "interaction_models" / "source" / "model.json"
+def source_path(project_root: Path = PROJECT_ROOT, language: str = "en") -> Path:
+    name = "model.json" if language == "en" else f"model.{language}.json"
+    return project_root / "interaction_models" / "source" / name
 
 
 def routine_data_dir(project_root: Path = PROJECT_ROOT) -> Path:
@@ -105,17 +117,46 @@ def _respell(sample: str, spelling: Mapping[str, str]) -> str:
 # -- the routine data ------------------------------------------------------------------------
 
 
-def _routine_documents(project_root: Path) -> list[dict[str, Any]]:
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SkillPackageError(f"missing {path}") from exc
+    except ValueError as exc:
+        raise SkillPackageError(f"{path} is not valid JSON: {exc}") from exc
+
+
+def _routine_documents(project_root: Path, language: str = "en") -> list[dict[str, Any]]:
+    """The routine files; in another language, each routine's text overlay
+    (skill/routine/data/i18n/<lang>/<id>.json: name, aliases and per exercise name, plural and
+    aliases) laid over the English ids, so a routine or exercise the overlay lacks is an error."""
     files = sorted(routine_data_dir(project_root).glob("*.json"))
     if not files:
         raise SkillPackageError(f"no routine data in {routine_data_dir(project_root)}")
-    documents = []
-    for path in files:
-        try:
-            documents.append(json.loads(path.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise SkillPackageError(f"{path} is not valid JSON: {exc}") from exc
-    return documents
+    documents = [_read_json(path) for path in files]
+    if language == "en":
+        return documents
+    localized = []
+    for document in documents:
+        path = routine_data_dir(project_root) / "i18n" / language / f"{document['id']}.json"
+        overlay = _read_json(path)
+        texts = overlay.get("exercises", {})
+        exercises = []
+        for exercise in document["exercises"]:
+            text = texts.get(exercise["id"])
+            if not isinstance(text, dict) or "name" not in text:
+                raise SkillPackageError(f"{path}: no name for exercise {exercise['id']}")
+            exercises.append({
+                "id": exercise["id"],
+                "name": text["name"],
+                "plural": text.get("plural", text["name"]),
+                "aliases": text.get("aliases", []),
+            })
+        if "name" not in overlay:
+            raise SkillPackageError(f"{path}: no routine name")
+        localized.append({"id": document["id"], "name": overlay["name"],
+                          "aliases": overlay.get("aliases", []), "exercises": exercises})
+    return localized
 
 
 def _value(value_id: str, name: str, synonyms: Iterable[str]) -> dict[str, Any]:
@@ -123,12 +164,14 @@ def _value(value_id: str, name: str, synonyms: Iterable[str]) -> dict[str, Any]:
     return {"id": value_id, "name": {"value": name.lower(), "synonyms": unique}}
 
 
-def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+def slot_types_from_data(
+    project_root: Path, language: str = "en"
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """RoutineName and ExerciseName values from the routine data, and the exercise plurals."""
     routines: list[dict[str, Any]] = []
     exercises: dict[str, dict[str, Any]] = {}
     plurals: list[str] = []
-    for document in _routine_documents(project_root):
+    for document in _routine_documents(project_root, language):
         routines.append(_value(document["id"], document["name"], document.get("aliases", [])))
         for exercise in document["exercises"]:
             value = _value(exercise["id"], exercise["name"], exercise.get("aliases", []))
@@ -146,8 +189,8 @@ def slot_types_from_data(project_root: Path) -> tuple[dict[str, list[dict[str, A
 # -- generation ------------------------------------------------------------------------------
 
 
-def _load_source(project_root: Path) -> dict[str, Any]:
-    path = source_path(project_root)
+def _load_source(project_root: Path, language: str = "en") -> dict[str, Any]:
+    path = source_path(project_root, language)
     try:
         source: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -155,6 +198,24 @@ def _load_source(project_root: Path) -> dict[str, Any]:
     except ValueError as exc:
         raise SkillPackageError(f"{path} is not valid JSON: {exc}") from exc
     return source
+
+
+def _check_same_intents(reference: Mapping[str, Any], source: Mapping[str, Any],
+                        language: str) -> None:
+    """Every language declares the English intents, in the same order, with the same slots."""
+    def shape(document: Mapping[str, Any]) -> list[tuple[str, dict[str, str]]]:
+        return [(intent["name"], dict(intent.get("slots", {}))) for intent in document["intents"]]
+
+    if shape(source) != shape(reference):
+        raise SkillPackageError(
+            f"the {language} source does not declare the English intents and slots"
+        )
+    if set(source.get("types", {})) != set(reference.get("types", {})):
+        raise SkillPackageError(f"the {language} source does not declare the English types")
+    for type_name, values in reference.get("types", {}).items():
+        ids = [value["id"] for value in values]
+        if [value["id"] for value in source["types"][type_name]] != ids:
+            raise SkillPackageError(f"the {language} {type_name} values are not {ids}")
 
 
 def _check_sample(intent: str, sample: str, slots: Mapping[str, str]) -> None:
@@ -236,7 +297,7 @@ def generate_document(
     return {
         "interactionModel": {
             "languageModel": {
-                "invocationName": source["invocationName"],
+                "invocationName": settings.get("invocationName", source["invocationName"]),
                 "intents": intents,
                 "types": types,
             }
@@ -269,16 +330,20 @@ def _check_filled_conflicts(
 
 def generate(project_root: Path = PROJECT_ROOT) -> dict[str, bytes]:
     """Every locale's model as the bytes the build writes."""
-    source = _load_source(project_root)
-    data_types, plurals = slot_types_from_data(project_root)
+    english = _load_source(project_root)
     documents: dict[str, bytes] = {}
-    for locale in LOCALES:
-        document = generate_document(source, locale, data_types, plurals)
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        data = text.encode("utf-8")
-        if len(data) > MAX_MODEL_BYTES:
-            raise SkillPackageError(f"{locale}: model is {len(data)} bytes")
-        documents[locale] = data
+    for language, locales in LANGUAGES.items():
+        source = english if language == "en" else _load_source(project_root, language)
+        if language != "en":
+            _check_same_intents(english, source, language)
+        data_types, plurals = slot_types_from_data(project_root, language)
+        for locale in locales:
+            document = generate_document(source, locale, data_types, plurals)
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+            data = text.encode("utf-8")
+            if len(data) > MAX_MODEL_BYTES:
+                raise SkillPackageError(f"{locale}: model is {len(data)} bytes")
+            documents[locale] = data
     return documents
 
 

@@ -12,6 +12,9 @@ from skill.alexa.skill import HANDLED_INTENTS
 from skill.routine.catalog import Catalog
 
 MODELS = sorted((Path(__file__).resolve().parents[1] / "interaction_models").glob("*.json"))
+# The catalog speaks English; German, Spanish and French slot values come from the routine text
+# overlays (skill/routine/data/i18n/), checked against the models in test_interaction_models.py.
+ENGLISH_MODELS = [path for path in MODELS if path.stem.startswith("en-")]
 # Contract A: intents the models gained in issue 10, handled by the engine task's branch. On a
 # branch with only the models half, these (and only these) may still lack a handler; once both
 # halves are merged the set of missing handlers is empty and this allowance changes nothing.
@@ -30,8 +33,20 @@ def slot_type_ids(path: Path, name: str) -> dict[str, str]:
     return {v["id"]: v["name"]["value"] for v in types[name]["values"]}
 
 
-def test_there_are_five_locales() -> None:
-    assert [p.stem for p in MODELS] == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+def test_there_are_eleven_locales() -> None:
+    assert [p.stem for p in MODELS] == [
+        "de-DE",
+        "en-AU",
+        "en-CA",
+        "en-GB",
+        "en-IN",
+        "en-US",
+        "es-ES",
+        "es-MX",
+        "es-US",
+        "fr-CA",
+        "fr-FR",
+    ]
 
 
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
@@ -44,7 +59,7 @@ def test_every_model_intent_has_a_handler_and_every_handler_intent_is_in_the_mod
     assert HANDLED_INTENTS - declared == set(), "handlers for intents the model lacks"
 
 
-@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ENGLISH_MODELS, ids=lambda p: p.stem)
 def test_slot_values_match_the_routine_data(path: Path) -> None:
     catalog = Catalog.builtin()
     routines = slot_type_ids(path, "RoutineName")
@@ -55,7 +70,7 @@ def test_slot_values_match_the_routine_data(path: Path) -> None:
         assert exercises == {e.id: e.name for e in routine.exercises}
 
 
-@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ENGLISH_MODELS, ids=lambda p: p.stem)
 def test_every_synonym_in_the_models_resolves_through_the_routine_data(path: Path) -> None:
     """Alexa resolves slot values with the models; where a request carries no resolution the
     skill resolves the words with the data: both must agree on every value and synonym."""

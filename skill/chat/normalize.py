@@ -3,11 +3,17 @@
 Both sides go through the same function, so "What's next?" and the sample "what is next"
 meet in the middle: lower case, no punctuation, contractions expanded, numbers spelled out.
 Slot markers (`{routine}`) are split off by the resolver before text reaches this module.
+
+German, Spanish and French (`language` "de", "es", "fr") fold what a typist or a transcript may
+spell either way: accents and umlauts ("über" = "uber"), ß ("fuß" = "fuss"), ¿¡ and other marks;
+French elisions become the full word ("l'exercice" = "le exercice", "qu'est-ce" = "que est ce"),
+German "geht's" becomes "geht es"; digits are spelled in the language.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTRACTIONS: dict[str, str] = {
     "i'm": "i am",
@@ -110,8 +116,62 @@ def _expand(word: str) -> str:
     return word.replace("'", "")
 
 
-def normalize(text: str) -> str:
+_OTHER_NUMBERS: dict[str, tuple[str, ...]] = {
+    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
+           "zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn",
+           "achtzehn", "neunzehn", "zwanzig"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+           "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete",
+           "dieciocho", "diecinueve", "veinte"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+           "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit",
+           "dix neuf", "vingt"),
+}
+_ELISIONS: dict[str, str] = {
+    "l": "le", "d": "de", "j": "je", "qu": "que", "n": "ne", "s": "se", "m": "me", "t": "te",
+    "c": "ce", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque",
+}
+_OTHER_NOT_WORD = re.compile(r"[^\w' ]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, umlauts or ß: the key both sides of a match meet on."""
+    text = text.lower().replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _normalize_other(text: str, language: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = fold(text)
+    text = text.replace("-", " ").replace("_", " ").replace(".", " ")
+    text = _OTHER_NOT_WORD.sub(" ", text).replace("_", " ")
+    numbers = _OTHER_NUMBERS[language]
+    words: list[str] = []
+    for raw in text.split():
+        word = raw.strip("'")
+        if not word:
+            continue
+        if word.isdigit():
+            value = int(word)
+            words.append(fold(numbers[value]) if value < len(numbers) else word)
+            continue
+        if "'" in word and language == "fr":
+            head, _, tail = word.partition("'")
+            if head in _ELISIONS and tail:
+                words.append(_ELISIONS[head])
+                word = tail
+        if language == "de" and word.endswith("'s") and len(word) > 2:
+            words.extend((word[:-2], "es"))
+            continue
+        words.append(word.replace("'", ""))
+    return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def normalize(text: str, language: str = "en") -> str:
     """Lower-case words separated by single spaces, without punctuation."""
+    if language in _OTHER_NUMBERS:
+        return _normalize_other(text, language)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = text.replace("-", " ").replace("_", " ").replace(".", " ")
     text = _NOT_WORD.sub(" ", text)
@@ -124,6 +184,6 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", " ".join(words)).strip()
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str, language: str = "en") -> list[str]:
     """`normalize` split into words."""
-    return normalize(text).split()
+    return normalize(text, language).split()

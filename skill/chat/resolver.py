@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from skill.chat.model import InteractionModel, SlotTypeValue
-from skill.chat.normalize import normalize, parse_number, words_of
+from skill.chat.model import InteractionModel, SlotTypeValue, find_model_file, load_model
+from skill.chat.normalize import fold, normalize, parse_number, words_of
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 MATCH = "ER_SUCCESS_MATCH"
@@ -143,10 +143,11 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _loose(words: Sequence[str]) -> str:
+def _loose(words: Sequence[str], language: _Language | None = None) -> str:
     """A forgiving key for slot values: no leading determiners, no plural s."""
+    determiners = _DETERMINERS if language is None else language.determiners
     trimmed = list(words)
-    while trimmed and trimmed[0] in _DETERMINERS:
+    while trimmed and trimmed[0] in determiners:
         trimmed = trimmed[1:]
     return " ".join(_singular(word) for word in trimmed)
 
@@ -154,14 +155,16 @@ def _loose(words: Sequence[str]) -> str:
 class _SlotTypeIndex:
     """Spoken text -> values of one custom slot type, by name and synonyms."""
 
-    def __init__(self, values: Sequence[SlotTypeValue]) -> None:
+    def __init__(self, values: Sequence[SlotTypeValue], language: _Language | None = None) -> None:
+        self._language = language or ENGLISH
         self._exact: dict[str, list[ResolvedValue]] = {}
         self._loose: dict[str, list[ResolvedValue]] = {}
         for value in values:
             resolved = ResolvedValue(id=value.id or value.name, name=value.name)
             for text in (value.name, *value.synonyms):
-                words = words_of(text)
-                for index, key in ((self._exact, " ".join(words)), (self._loose, _loose(words))):
+                words = words_of(text, self._language.code)
+                for index, key in ((self._exact, " ".join(words)),
+                                   (self._loose, _loose(words, self._language))):
                     bucket = index.setdefault(key, [])
                     if key and resolved not in bucket:
                         bucket.append(resolved)
@@ -170,17 +173,17 @@ class _SlotTypeIndex:
         exact = self._exact.get(" ".join(words))
         if exact:
             return tuple(exact)
-        return tuple(self._loose.get(_loose(words), ()))
+        return tuple(self._loose.get(_loose(words, self._language), ()))
 
 
-def _parse_sample(sample: str) -> tuple[str | _SlotRef, ...]:
+def _parse_sample(sample: str, language: str = "en") -> tuple[str | _SlotRef, ...]:
     items: list[str | _SlotRef] = []
     position = 0
     for marker in _SLOT_MARKER.finditer(sample):
-        items.extend(words_of(sample[position:marker.start()]))
+        items.extend(words_of(sample[position:marker.start()], language))
         items.append(_SlotRef(marker.group(1).strip()))
         position = marker.end()
-    items.extend(words_of(sample[position:]))
+    items.extend(words_of(sample[position:], language))
     return tuple(items)
 
 
@@ -225,6 +228,8 @@ _SLOT_WEIGHT = 3.0  # a slot filled with a known value says as much as a rare wo
 _SPAN_WORD_CAP = 1.0  # words naming a slot value count as the slot, not as rare words
 _UNKNOWN_WEIGHT = 2.0  # a word no sample uses: unexplained, it counts against the match
 _FILLER_WEIGHT = 0.05
+_CARRYING_WEIGHT = 0.5  # a covered word this heavy carries meaning (see NearSample.thin)
+_THIN_LEFT = 1.0  # unexplained weight that one carrying word cannot outweigh
 _MIN_WEIGHT = 0.05
 # Words that carry politeness or hesitation, not the request itself.
 _FILLERS = frozenset({
@@ -254,6 +259,169 @@ def stem(word: str) -> str:
     return word
 
 
+def _suffix_stemmer(suffixes: tuple[str, ...], keep: int = 3,
+                    whole: frozenset[str] = frozenset()) -> Callable[[str], str]:
+    """A crude stem for German, Spanish, French: one inflection ending off (folded words).
+    Words in `whole` keep their ending: it tells needs apart ("cuanto" is time, "cuantas"
+    are reps)."""
+    def stem_word(word: str) -> str:
+        if word in whole:
+            return word
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+                return word[: -len(suffix)]
+        return word
+
+    return stem_word
+
+
+@dataclass(frozen=True)
+class _Language:
+    """What the resolver needs to know about the language of a model: Alexa's stock phrases
+    for the built-in intents, how a skill is invoked, and which words carry little."""
+
+    code: str
+    built_in_phrases: Mapping[str, tuple[str, ...]]
+    wake_words: frozenset[str]
+    launch_verbs: tuple[tuple[str, ...], ...]
+    ask_verbs: tuple[tuple[str, ...], ...]
+    ask_connectors: frozenset[str]
+    launch_connectors: frozenset[str]
+    trailing_invocation: frozenset[str]
+    invocation_articles: frozenset[str]
+    leading_fillers: frozenset[str]
+    trailing_fillers: frozenset[str]
+    determiners: frozenset[str]
+    fillers: frozenset[str]
+    stem: Callable[[str], str]
+    guard_thin: bool = True
+
+
+def _language(code: str, stem_word: Callable[[str], str], *,
+              built_in: Mapping[str, tuple[str, ...]], launch: tuple[str, ...],
+              ask: tuple[str, ...], ask_connectors: str, launch_connectors: str,
+              trailing_invocation: str, articles: str, leading: str, trailing: str,
+              determiners: str, fillers: str) -> _Language:
+    """A language from plain word lists, folded the way `normalize` folds phrases."""
+    def words(text: str) -> frozenset[str]:
+        return frozenset(fold(text).split())
+
+    def verbs(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(words_of(phrase, code)) for phrase in phrases)
+
+    return _Language(
+        code=code, built_in_phrases=built_in, wake_words=frozenset({"alexa"}),
+        launch_verbs=verbs(launch), ask_verbs=verbs(ask),
+        ask_connectors=words(ask_connectors), launch_connectors=words(launch_connectors),
+        trailing_invocation=words(trailing_invocation), invocation_articles=words(articles),
+        leading_fillers=words(leading), trailing_fillers=words(trailing),
+        determiners=words(determiners),
+        fillers=frozenset(stem_word(word) for word in words(fillers)), stem=stem_word)
+
+
+ENGLISH = _Language(
+    code="en", built_in_phrases=BUILT_IN_PHRASES, wake_words=_WAKE_WORDS,
+    launch_verbs=_LAUNCH_VERBS, ask_verbs=_ASK_VERBS, ask_connectors=_ASK_CONNECTORS,
+    launch_connectors=_LAUNCH_CONNECTORS, trailing_invocation=_TRAILING_INVOCATION,
+    invocation_articles=frozenset({"the"}), leading_fillers=_LEADING_FILLERS,
+    trailing_fillers=_TRAILING_FILLERS, determiners=_DETERMINERS, fillers=_FILLERS, stem=stem,
+    guard_thin=False)
+
+GERMAN = _language(
+    "de", _suffix_stemmer(("ungen", "en", "er", "es", "em", "st", "e", "n", "s", "t")),
+    built_in={
+        "AMAZON.StopIntent": ("stopp", "stop", "aufhören", "beenden", "sei still", "ruhe",
+                              "tschüss"),
+        "AMAZON.CancelIntent": ("abbrechen", "vergiss es", "egal"),
+        "AMAZON.HelpIntent": ("hilfe", "hilf mir", "was kann ich sagen"),
+        "AMAZON.YesIntent": ("ja", "ja bitte", "klar", "okay", "gerne", "na klar", "sicher"),
+        "AMAZON.NoIntent": ("nein", "nein danke", "nö", "nee"),
+        "AMAZON.NextIntent": ("weiter", "nächster", "nächstes", "der nächste"),
+        "AMAZON.PreviousIntent": ("zurück", "vorherige", "der vorherige"),
+        "AMAZON.RepeatIntent": ("wiederholen", "wiederhole das", "nochmal", "noch einmal"),
+        "AMAZON.StartOverIntent": ("von vorne", "neu starten", "von vorne anfangen"),
+        "AMAZON.PauseIntent": ("pause", "pausieren", "warte", "moment"),
+        "AMAZON.ResumeIntent": ("fortsetzen", "weitermachen", "mach weiter"),
+        "AMAZON.NavigateHomeIntent": ("startseite", "geh zur startseite"),
+    },
+    launch=("öffne", "starte", "start", "lade", "beginne", "benutze", "öffne bitte"),
+    ask=("frag", "frage", "sag", "sage", "bitte", "frag mal"),
+    ask_connectors="ob dass", launch_connectors="und", trailing_invocation="mit bei von",
+    articles="den die der das", leading="bitte und also okay ok äh hey na so jetzt",
+    trailing="bitte danke jetzt",
+    determiners="der die das den dem des ein eine einen einem einer mein meine meinen "
+                "meinem meiner",
+    fillers="bitte mal doch jetzt nun also äh ähm hm okay ok einfach denn eigentlich alexa "
+            "hey na so danke du der die das den dem ein eine heute hier gerade",
+)
+
+SPANISH = _language(
+    "es", _suffix_stemmer(("itos", "itas", "ito", "ita", "iendo", "amos", "emos", "imos",
+                           "ando", "aron", "ieron", "ados", "adas", "ado", "ada", "aban",
+                           "aba", "ian", "ia", "ar", "er", "ir", "as", "es", "os", "an", "en",
+                           "a", "e", "o", "s"),
+                    whole=frozenset({"cuanto", "cuanta", "cuantos", "cuantas"})),
+    built_in={
+        "AMAZON.StopIntent": ("para", "detente", "basta", "cállate", "adiós", "salir"),
+        "AMAZON.CancelIntent": ("cancela", "cancelar", "olvídalo"),
+        "AMAZON.HelpIntent": ("ayuda", "ayúdame", "qué puedo decir"),
+        "AMAZON.YesIntent": ("sí", "claro", "vale", "ok", "de acuerdo", "por supuesto"),
+        "AMAZON.NoIntent": ("no", "no gracias"),
+        "AMAZON.NextIntent": ("siguiente", "el siguiente", "próximo"),
+        "AMAZON.PreviousIntent": ("anterior", "atrás", "el anterior"),
+        "AMAZON.RepeatIntent": ("repite", "repítelo", "otra vez"),
+        "AMAZON.StartOverIntent": ("empieza de nuevo", "desde el principio", "reinicia"),
+        "AMAZON.PauseIntent": ("pausa", "espera"),
+        "AMAZON.ResumeIntent": ("continúa", "sigue", "reanuda"),
+        "AMAZON.NavigateHomeIntent": ("inicio", "ir al inicio"),
+    },
+    launch=("abre", "abrir", "inicia", "empieza", "lanza", "usa", "pon"),
+    ask=("pide a", "pídele a", "pregunta a", "pregúntale a", "dile a", "di a", "pide al",
+         "pregunta al", "dile al"),
+    ask_connectors="que si", launch_connectors="y", trailing_invocation="con en",
+    articles="el la", leading="por favor y bueno pues oye eh ahora",
+    trailing="por favor gracias ahora ya",
+    determiners="el la los las un una unos unas mi mis al del",
+    fillers="por favor porfa pues bueno oye eh este alexa el la los las un una me te hoy aquí "
+            "entonces mira gracias puedes podrías puede",
+)
+
+FRENCH = _language(
+    "fr", _suffix_stemmer(("issons", "issez", "erons", "erez", "ions", "ons", "ez", "ent",
+                           "ait", "er", "ir", "es", "ee", "e", "s", "x")),
+    built_in={
+        "AMAZON.StopIntent": ("stop", "arrête", "arrête toi", "tais toi", "au revoir"),
+        "AMAZON.CancelIntent": ("annule", "annuler", "laisse tomber"),
+        "AMAZON.HelpIntent": ("aide", "aide moi", "qu'est ce que je peux dire"),
+        "AMAZON.YesIntent": ("oui", "ouais", "d'accord", "bien sûr", "ok"),
+        "AMAZON.NoIntent": ("non", "non merci"),
+        "AMAZON.NextIntent": ("suivant", "le suivant", "prochain"),
+        "AMAZON.PreviousIntent": ("précédent", "retour", "le précédent"),
+        "AMAZON.RepeatIntent": ("répète", "encore une fois", "répète ça"),
+        "AMAZON.StartOverIntent": ("recommence", "depuis le début", "recommencer"),
+        "AMAZON.PauseIntent": ("pause", "attends"),
+        "AMAZON.ResumeIntent": ("reprends", "continue", "reprendre"),
+        "AMAZON.NavigateHomeIntent": ("accueil", "retour à l'accueil"),
+    },
+    launch=("ouvre", "ouvrir", "lance", "lancer", "démarre", "démarrer", "utilise"),
+    ask=("demande à", "demande au", "dis à", "dis au", "demande"),
+    ask_connectors="de si que", launch_connectors="et", trailing_invocation="avec sur",
+    articles="le la", leading="alors bon et euh ok hey maintenant",
+    trailing="plaît te il se vous merci maintenant stp",
+    determiners="le la les un une des du de mon ma mes au aux",
+    fillers="alors bon euh ben bah donc juste maintenant alexa le la les un une merci tu "
+            "peux pourrais vous pouvez plaît stp il te se fait fais faire",
+)
+
+_LANGUAGES: Mapping[str, _Language] = {
+    language.code: language for language in (ENGLISH, GERMAN, SPANISH, FRENCH)}
+
+
+def language_for(locale: str) -> _Language:
+    """The language of a locale ("de-DE" -> German); English for any other."""
+    return _LANGUAGES.get(locale.split("-")[0].lower(), ENGLISH)
+
+
 @dataclass(frozen=True)
 class NearSample:
     """A sample of the model, how close it is to a phrase (0..1), and its slots as filled."""
@@ -264,6 +432,7 @@ class NearSample:
     fills: tuple[SlotFill, ...] = ()
     covered: frozenset[int] = frozenset()  # positions of the phrase's words it explains
     unexplained: float = 1.0  # the share of the phrase's weight it leaves unexplained
+    thin: bool = False  # one word of the phrase carries it while other words go unexplained
 
 
 @dataclass(frozen=True)
@@ -287,14 +456,18 @@ class _NearIndex:
     """The samples as weighted word sequences, for phrases no sample matches exactly."""
 
     def __init__(self, model: InteractionModel, types: Mapping[str, _SlotTypeIndex],
-                 slot_types: Mapping[str, Mapping[str, str]]) -> None:
+                 slot_types: Mapping[str, Mapping[str, str]],
+                 language: _Language | None = None) -> None:
         self._types = types
+        self._language = language = language or ENGLISH
+        stem = language.stem
+        self._fillers = language.fillers
         parsed: list[tuple[str, str, tuple[str | _SlotRef, ...]]] = []
         intents_of: dict[str, set[str]] = {}
         for intent in model.intents:
             for sample in intent.samples:
                 items = tuple(item if isinstance(item, _SlotRef) else stem(item)
-                              for item in _parse_sample(sample))
+                              for item in _parse_sample(sample, language.code))
                 if not items:
                     continue
                 parsed.append((intent.name, sample, items))
@@ -305,9 +478,10 @@ class _NearIndex:
         # Words of slot values (exercise names...) name a thing, not a request: a sample that
         # spells one out does not make every phrase about that thing its own.
         value_words = {stem(word) for values in model.types.values() for value in values
-                       for text in (value.name, *value.synonyms) for word in words_of(text)}
+                       for text in (value.name, *value.synonyms)
+                       for word in words_of(text, language.code)}
         self._weights = {
-            word: _FILLER_WEIGHT if word in _FILLERS
+            word: _FILLER_WEIGHT if word in self._fillers
             else min(_SPAN_WORD_CAP, 1.0) if word in value_words
             else max(_MIN_WEIGHT, math.log(count / len(owners)) ** _IDF_POWER)
             for word, owners in intents_of.items()
@@ -335,7 +509,7 @@ class _NearIndex:
                     self._gains.setdefault(item, []).append((position, 2 * self.weight(item)))
 
     def weight(self, word_stem: str) -> float:
-        if word_stem in _FILLERS:
+        if word_stem in self._fillers:
             return _FILLER_WEIGHT
         return self._weights.get(word_stem, _UNKNOWN_WEIGHT)
 
@@ -366,7 +540,7 @@ class _NearIndex:
     def rank(self, words: Sequence[str], fill: Callable[[str, str, tuple[str, ...]], SlotFill],
              floor: float, keep: int | None = None) -> list[NearSample]:
         """Samples scoring at least `floor` (or the `keep` best), best first."""
-        stems = [stem(word) for word in words]
+        stems = [self._language.stem(word) for word in words]
         weights = [self.weight(word_stem) for word_stem in stems]
         total = sum(weights)
         if not words or total <= 0:
@@ -399,8 +573,10 @@ class _NearIndex:
             fills = tuple(fill(pattern.intent, name, span.fill_words)
                           for name, span in taken.items())
             left = sum(w for position, w in enumerate(weights) if position not in covered)
+            carrying = sum(1 for position in covered if weights[position] >= _CARRYING_WEIGHT)
+            thin = carrying <= 1 and left >= _THIN_LEFT
             ranked.append(NearSample(pattern.intent, pattern.sample, round(score, 4), fills,
-                                     frozenset(covered), round(left / total, 4)))
+                                     frozenset(covered), round(left / total, 4), thin))
             ranked.sort(key=lambda near: -near.score)
         return ranked if keep is None else ranked[:keep]
 
@@ -453,8 +629,11 @@ class Resolver:
 
     def __init__(self, model: InteractionModel) -> None:
         self.model = model
-        self.invocation_words = tuple(words_of(model.invocation_name))
-        self._types = {name: _SlotTypeIndex(values) for name, values in model.types.items()}
+        self.language = language_for(model.locale)
+        code = self.language.code
+        self.invocation_words = tuple(words_of(model.invocation_name, code))
+        self._types = {name: _SlotTypeIndex(values, self.language)
+                       for name, values in model.types.items()}
         self._slot_types = {intent.name: dict(intent.slot_types) for intent in model.intents}
         self._literal: dict[str, _Pattern] = {}
         self._slotted: list[_Pattern] = []
@@ -465,13 +644,18 @@ class Resolver:
         order = 0
         for intent in model.intents:
             for sample in intent.samples:
-                self._add(_Pattern(intent.name, _parse_sample(sample), 0, 0, order, sample))
+                self._add(_Pattern(intent.name, _parse_sample(sample, code), 0, 0, order, sample))
                 order += 1
         for intent in model.intents:
-            for phrase in BUILT_IN_PHRASES.get(intent.name, ()):
-                self._add(_Pattern(intent.name, _parse_sample(phrase), 0, 1, order, phrase))
+            for phrase in self.language.built_in_phrases.get(intent.name, ()):
+                self._add(_Pattern(intent.name, _parse_sample(phrase, code), 0, 1, order, phrase))
                 order += 1
-        self._near = _NearIndex(model, self._types, self._slot_types)
+        self._near = _NearIndex(model, self._types, self._slot_types, self.language)
+
+    @classmethod
+    def for_locale(cls, locale: str) -> Resolver:
+        """The resolver of a locale's generated model (interaction_models/<locale>.json)."""
+        return cls(load_model(find_model_file(locale), locale))
 
     def _add(self, pattern: _Pattern) -> None:
         literal_count = sum(1 for item in pattern.items if isinstance(item, str))
@@ -491,8 +675,8 @@ class Resolver:
     # -- public API ------------------------------------------------------------------------
 
     def resolve(self, phrase: str) -> Utterance:
-        words = words_of(phrase)
-        if words and words[0] in _WAKE_WORDS:
+        words = words_of(phrase, self.language.code)
+        if words and words[0] in self.language.wake_words:
             words = words[1:]
         rest = self._after_invocation(words)
         if rest is not None:
@@ -509,7 +693,7 @@ class Resolver:
         fills = {name: SlotFill(name, type_name) for name, type_name in declared.items()}
         for name, text in values.items():
             type_name = declared.get(name, "")
-            fill = self._fill(name, type_name, tuple(words_of(text)), text)
+            fill = self._fill(name, type_name, tuple(words_of(text, self.language.code)), text)
             fills[name] = fill if fill is not None else SlotFill(name, type_name, text)
         return tuple(fills.values())
 
@@ -520,7 +704,7 @@ class Resolver:
         for intent in self.model.intents:
             with_slot = (sample for sample in intent.samples if _SLOT_MARKER.search(sample))
             phrase = next(with_slot, None) or next(iter(intent.samples), None) or next(
-                iter(BUILT_IN_PHRASES.get(intent.name, ())), None)
+                iter(self.language.built_in_phrases.get(intent.name, ())), None)
             if phrase is None:
                 continue
             examples.append((intent.name, self._fill_example(intent.name, phrase)))
@@ -536,39 +720,41 @@ class Resolver:
                 return values[0].name
             return "ten" if type_name == "AMAZON.NUMBER" else "something"
 
-        return normalize(_SLOT_MARKER.sub(value_for, sample))
+        return normalize(_SLOT_MARKER.sub(value_for, sample), self.language.code)
 
     def _after_invocation(self, words: list[str]) -> list[str] | None:
         """The words after "ask foot coach to ..." (empty: a launch), or None if not invoked."""
+        lang = self.language
         invocation = list(self.invocation_words)
         size = len(invocation)
         for start in range(len(words) - size + 1):
             if words[start:start + size] != invocation:
                 continue
             prefix = words[:start]
-            if prefix and prefix[-1] == "the":
+            if prefix and prefix[-1] in lang.invocation_articles:
                 prefix = prefix[:-1]
             suffix = words[start + size:]
             if not prefix:
-                return suffix if not suffix or suffix[0] not in _LAUNCH_CONNECTORS else suffix[1:]
-            if tuple(prefix) in _LAUNCH_VERBS:
-                if suffix and suffix[0] in _LAUNCH_CONNECTORS:
+                return (suffix if not suffix or suffix[0] not in lang.launch_connectors
+                        else suffix[1:])
+            if tuple(prefix) in lang.launch_verbs:
+                if suffix and suffix[0] in lang.launch_connectors:
                     return suffix[1:]
                 return suffix
-            if tuple(prefix) in _ASK_VERBS:
-                if suffix and suffix[0] in _ASK_CONNECTORS:
+            if tuple(prefix) in lang.ask_verbs:
+                if suffix and suffix[0] in lang.ask_connectors:
                     return suffix[1:]
                 return suffix
-            if not suffix and len(prefix) > 1 and prefix[-1] in _TRAILING_INVOCATION:
+            if not suffix and len(prefix) > 1 and prefix[-1] in lang.trailing_invocation:
                 return prefix[:-1]
         return None
 
     def _resolve_words(self, words: list[str], invoked: bool) -> Utterance:
         attempts = [words]
         trimmed = list(words)
-        while trimmed and trimmed[0] in _LEADING_FILLERS:
+        while trimmed and trimmed[0] in self.language.leading_fillers:
             trimmed = trimmed[1:]
-        while trimmed and trimmed[-1] in _TRAILING_FILLERS:
+        while trimmed and trimmed[-1] in self.language.trailing_fillers:
             trimmed = trimmed[:-1]
         if trimmed and trimmed != words:
             attempts.append(trimmed)
@@ -608,13 +794,16 @@ class Resolver:
         fill = self._fill(name, type_name, words, " ".join(words))
         return fill if fill is not None else SlotFill(name, type_name, " ".join(words))
 
-    @staticmethod
-    def _nearest_intent(ranked: Sequence[NearSample]) -> NearSample | None:
+    def _nearest_intent(self, ranked: Sequence[NearSample]) -> NearSample | None:
         """The sample Alexa would most likely take an unmatched phrase for, if it is clear
         (`ranked`: the samples within NEAR_MARGIN of NEAR_THRESHOLD or above, best first)."""
         if not ranked or ranked[0].score < NEAR_THRESHOLD:
             return None
         best = ranked[0]
+        # In German, Spanish and French one rare word is not enough when the rest of the phrase
+        # says something the sample does not: "überspring heute den abwasch", "qué hora es".
+        if self.language.guard_thin and best.thin:
+            return None
         rival = next((near for near in ranked if near.intent != best.intent), None)
         # A close rival makes the phrase unclear, unless the best sample explains more of the
         # phrase than the rival does, or the same words when they are most of the phrase (the
@@ -640,8 +829,8 @@ class Resolver:
         """The samples nearest to a phrase, one per intent, best first: what to suggest when
         a phrase does not resolve. Slot markers are filled with the words the phrase used, or
         with a value of the slot's type."""
-        words = words_of(phrase)
-        if words and words[0] in _WAKE_WORDS:
+        words = words_of(phrase, self.language.code)
+        if words and words[0] in self.language.wake_words:
             words = words[1:]
         rest = self._after_invocation(words)
         if rest:

@@ -15,8 +15,14 @@ from skill.chat.resolver import FALLBACK_INTENT, MATCH, NO_MATCH, Resolver
 from .helpers import MODEL_FILES, small_model_document, write_small_model
 
 SLOT = re.compile(r"\{(\w+)\}")
-OUT_OF_DOMAIN = ["what's the weather", "play some music", "order a pizza",
-                 "what time is it", "tell me a joke", "turn on the lights"]
+OUT_OF_DOMAIN = [
+    "what's the weather",
+    "play some music",
+    "order a pizza",
+    "what time is it",
+    "tell me a joke",
+    "turn on the lights",
+]
 
 
 def test_the_real_interaction_models_are_there() -> None:
@@ -40,8 +46,9 @@ def _filled(model: InteractionModel, intent_name: str, sample: str) -> list[tupl
                 phrase = sample
                 for other in names:
                     other_values = model.types[intent.slot_types[other]]
-                    phrase = phrase.replace("{" + other + "}",
-                                            text if other == name else other_values[0].name)
+                    phrase = phrase.replace(
+                        "{" + other + "}", text if other == name else other_values[0].name
+                    )
                 cases.append((phrase, name, value.id or value.name))
     return cases
 
@@ -73,10 +80,16 @@ def test_every_slot_sample_resolves_each_value_and_synonym_to_its_id(real: Resol
                 got = real.resolve(phrase)
                 slot = got.slot(slot_name)
                 ids = [match.id for match in slot.matches] if slot else []
-                if got.intent != intent.name or slot is None or slot.status != MATCH \
-                        or expected_id not in ids:
-                    wrong.append(f"{phrase!r} (from {sample!r}): expected {intent.name} "
-                                 f"{slot_name}={expected_id}, got {got.intent} {slot}")
+                if (
+                    got.intent != intent.name
+                    or slot is None
+                    or slot.status != MATCH
+                    or expected_id not in ids
+                ):
+                    wrong.append(
+                        f"{phrase!r} (from {sample!r}): expected {intent.name} "
+                        f"{slot_name}={expected_id}, got {got.intent} {slot}"
+                    )
     assert checked > 500
     assert not wrong, "\n".join(wrong[:40])
 
@@ -86,18 +99,160 @@ def test_out_of_domain_phrases_fall_back(real: Resolver, phrase: str) -> None:
     assert real.resolve(phrase).intent == FALLBACK_INTENT
 
 
+# How a runner opens the skill, asks for the next step, for the reps left and starts the full
+# routine, in each language ("{}" is the invocation name).
+ONE_SHOTS = {
+    "en": (
+        "Alexa, open {}",
+        "Alexa, ask {} for the next step",
+        "alexa ask {} how many reps are left?",
+        "Alexa, ask {} to start my foot routine",
+    ),
+    "de": (
+        "Alexa, öffne {}",
+        "Alexa, sag {} nächster Schritt",
+        "alexa frag {} wie viele Wiederholungen sind es noch?",
+        "Alexa, sag {}, starte das Fußprogramm",
+    ),
+    "es": (
+        "Alexa, abre {}",
+        "Alexa, dile a {} siguiente paso",
+        "alexa pregunta a {} ¿cuántas repeticiones me quedan?",
+        "Alexa, pide a {} que empiece la rutina de pies",
+    ),
+    "fr": (
+        "Alexa, ouvre {}",
+        "Alexa, dis à {} étape suivante",
+        "alexa demande à {} combien de répétitions il reste ?",
+        "Alexa, demande à {} de commencer la routine des pieds",
+    ),
+}
+OUT_OF_DOMAIN_BY_LANGUAGE = {
+    "de": [
+        "wie wird das wetter",
+        "spiel musik",
+        "bestell eine pizza",
+        "wie spät ist es",
+        "erzähl mir einen witz",
+        "mach das licht an",
+    ],
+    "es": [
+        "qué tiempo hace",
+        "pon música",
+        "pide una pizza",
+        "qué hora es",
+        "cuéntame un chiste",
+        "enciende la luz",
+    ],
+    "fr": [
+        "quel temps fait il",
+        "mets de la musique",
+        "commande une pizza",
+        "quelle heure est il",
+        "raconte moi une blague",
+        "allume la lumière",
+    ],
+}
+
+
 def test_real_model_one_shots_and_launch(real: Resolver) -> None:
     invocation = real.model.invocation_name
-    launch = real.resolve(f"Alexa, open {invocation}")
+    opening, next_step, reps_left, start_foot = (
+        phrase.format(invocation) for phrase in ONE_SHOTS[real.language.code]
+    )
+    launch = real.resolve(opening)
     assert (launch.kind, launch.invoked) == ("launch", True)
-    one_shot = real.resolve(f"Alexa, ask {invocation} for the next step")
+    one_shot = real.resolve(next_step)
     assert (one_shot.intent, one_shot.invoked) == ("NextStepIntent", True)
-    reps = real.resolve(f"alexa ask {invocation} how many reps are left?")
+    reps = real.resolve(reps_left)
     assert (reps.intent, reps.invoked) == ("RepsLeftIntent", True)
-    start = real.resolve(f"Alexa, ask {invocation} to start my foot routine")
+    start = real.resolve(start_foot)
     assert start.intent == "StartRoutineIntent" and start.invoked
     routine = start.slot("routine")
     assert routine is not None and [m.id for m in routine.matches] == ["foot"]
+
+
+def test_out_of_domain_phrases_fall_back_in_the_models_language(real: Resolver) -> None:
+    phrases = OUT_OF_DOMAIN_BY_LANGUAGE.get(real.language.code, OUT_OF_DOMAIN)
+    reached = {phrase: real.resolve(phrase).intent for phrase in phrases}
+    assert reached == dict.fromkeys(phrases, FALLBACK_INTENT)
+
+
+@pytest.mark.parametrize(
+    ("locale", "phrase", "intent", "slot", "value_id"),
+    [
+        (
+            "de-DE",
+            "Überspring bitte die Murmeln!",
+            "SkipExerciseIntent",
+            "exercise",
+            "marble_pickup",
+        ),
+        ("de-DE", "uberspring die murmeln", "SkipExerciseIntent", "exercise", "marble_pickup"),
+        ("de-DE", "Ich habe keinen Ball", "MissingEquipmentIntent", "equipment", "marble"),
+        # Not an exercise: Alexa still sends the intent, the slot without a resolution.
+        ("de-DE", "mach den Fussgang", "GoToExerciseIntent", "exercise", None),
+        ("de-DE", "Geht's auch ohne Stufe?", "MissingEquipmentIntent", "equipment", "step"),
+        (
+            "de-DE",
+            "Was bringt's, das Zehenspreizen?",
+            "ExerciseInfoIntent",
+            "exercise",
+            "toe_spread",
+        ),
+        ("es-MX", "¡Sáltate las canicas!", "SkipExerciseIntent", "exercise", "marble_pickup"),
+        ("es-ES", "no tengo escalon", "MissingEquipmentIntent", "equipment", "step"),
+        ("es-US", "¿Cuántas me quedan?", "RepsLeftIntent", None, None),
+        ("fr-FR", "Je n'ai pas d'élastique", "MissingEquipmentIntent", "equipment", "band"),
+        ("fr-CA", "Qu'est-ce qui vient après?", "WhatsNextIntent", None, None),
+        (
+            "fr-FR",
+            "à quoi sert l'écartement des orteils",
+            "ExerciseInfoIntent",
+            "exercise",
+            "toe_spread",
+        ),
+    ],
+)
+def test_phrases_resolve_through_accents_umlauts_elisions_and_marks(
+    locale: str, phrase: str, intent: str, slot: str | None, value_id: str | None
+) -> None:
+    got = Resolver.for_locale(locale).resolve(phrase)
+    assert got.intent == intent
+    if slot is not None:
+        fill = got.slot(slot)
+        assert fill is not None and fill.spoken
+        assert [m.id for m in fill.matches] == ([value_id] if value_id else [])
+
+
+def test_resolver_for_locale_picks_the_locale_model_and_language() -> None:
+    german = Resolver.for_locale("de-DE")
+    assert (german.model.locale, german.language.code) == ("de-DE", "de")
+    assert german.resolve("weiter").intent == "AMAZON.NextIntent"
+    assert german.resolve("stopp").intent == "AMAZON.StopIntent"
+    # The English stock phrases are not German ones.
+    assert german.resolve("next").intent == FALLBACK_INTENT
+    assert Resolver.for_locale("es-MX").language.code == "es"
+    assert Resolver.for_locale("fr-CA").model.invocation_name == "coach des pieds"
+    with pytest.raises(ModelError):
+        Resolver.for_locale("xx-XX")
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "expected"),
+    [
+        ("Wie geht's weiter? Übung 3", "de", "wie geht es weiter ubung drei"),
+        ("Fuß, Fuss", "de", "fuss fuss"),
+        ("¿Cuántas me quedan? ¡Sí!", "es", "cuantas me quedan si"),
+        ("Dame 5 segundos", "es", "dame cinco segundos"),
+        ("Qu'est-ce que je fais ?", "fr", "que est ce que je fais"),
+        ("je n\u2019ai pas d\u2019élastique", "fr", "je ne ai pas de elastique"),
+        ("aujourd'hui", "fr", "aujourdhui"),
+        ("What's next?", "en", "what is next"),
+    ],
+)
+def test_normalisation_per_language(typed: str, language: str, expected: str) -> None:
+    assert normalize(typed, language) == expected
 
 
 # -- rules, on a model written for these tests ------------------------------------------
@@ -108,17 +263,20 @@ def small() -> Resolver:
     return Resolver(parse_model(small_model_document(), "en-US"))
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("What's left?", "what is left"),
-    ("I'm   DONE!!", "i am done"),
-    ("i am done", "i am done"),
-    ("Let\u2019s go", "let us go"),
-    ("do 12 reps", "do twelve reps"),
-    ("toe-heel walks", "toe heel walks"),
-    ("  next,  step.  ", "next step"),
-    ("don't stop", "do not stop"),
-    ("runner's routine", "runners routine"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("What's left?", "what is left"),
+        ("I'm   DONE!!", "i am done"),
+        ("i am done", "i am done"),
+        ("Let\u2019s go", "let us go"),
+        ("do 12 reps", "do twelve reps"),
+        ("toe-heel walks", "toe heel walks"),
+        ("  next,  step.  ", "next step"),
+        ("don't stop", "do not stop"),
+        ("runner's routine", "runners routine"),
+    ],
+)
 def test_normalisation(typed: str, expected: str) -> None:
     assert normalize(typed) == expected
 
@@ -135,14 +293,18 @@ def test_contractions_and_case_meet_the_sample(small: Resolver, typed: str) -> N
     assert small.resolve(typed).intent == "NextStepIntent"
 
 
-@pytest.mark.parametrize(("typed", "expected_id"), [
-    ("start my whole routine", "foot"),        # {routine}="whole routine", not "whole"+routine
-    ("start my quick routine", "quick"),
-    ("start the short version", "quick"),      # a leading "the" is not part of the value
-    ("start foot", "foot"),
-])
-def test_slot_values_resolve_through_synonyms(small: Resolver, typed: str,
-                                              expected_id: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "expected_id"),
+    [
+        ("start my whole routine", "foot"),  # {routine}="whole routine", not "whole"+routine
+        ("start my quick routine", "quick"),
+        ("start the short version", "quick"),  # a leading "the" is not part of the value
+        ("start foot", "foot"),
+    ],
+)
+def test_slot_values_resolve_through_synonyms(
+    small: Resolver, typed: str, expected_id: str
+) -> None:
     utterance = small.resolve(typed)
     slot = utterance.slot("routine")
     assert utterance.intent == "StartRoutineIntent"
@@ -158,7 +320,8 @@ def test_a_literal_sample_that_is_also_a_slot_sample_fills_the_slot(small: Resol
 def test_values_without_id_report_their_name_as_id(small: Resolver) -> None:
     slot = small.resolve("go to toe spread").slot("exercise")
     assert slot is not None and [(m.id, m.name) for m in slot.matches] == [
-        ("toe spread", "toe spread")]
+        ("toe spread", "toe spread")
+    ]
 
 
 def test_plural_and_synonym(small: Resolver) -> None:
@@ -204,20 +367,23 @@ def test_unfilled_slots_are_still_listed(small: Resolver) -> None:
     assert slot is not None and slot.spoken is None and slot.status is None
 
 
-@pytest.mark.parametrize(("typed", "kind", "intent"), [
-    ("alexa, open foot coach", "launch", None),
-    ("Alexa open the foot coach", "launch", None),
-    ("launch foot coach", "launch", None),
-    ("alexa, ask foot coach", "launch", None),
-    ("alexa talk to foot coach", "launch", None),
-    ("alexa ask foot coach what's left", "intent", "RepsLeftIntent"),
-    ("alexa, tell foot coach I'm done", "intent", "NextStepIntent"),
-    ("alexa ask foot coach for the next step", "intent", "NextStepIntent"),
-    ("alexa ask foot coach to start my quick routine", "intent", "StartRoutineIntent"),
-    ("alexa open foot coach and start my quick routine", "intent", "StartRoutineIntent"),
-    ("alexa, start my quick routine using foot coach", "intent", "StartRoutineIntent"),
-    ("alexa ask foot coach to fly me to the moon", "intent", FALLBACK_INTENT),
-])
+@pytest.mark.parametrize(
+    ("typed", "kind", "intent"),
+    [
+        ("alexa, open foot coach", "launch", None),
+        ("Alexa open the foot coach", "launch", None),
+        ("launch foot coach", "launch", None),
+        ("alexa, ask foot coach", "launch", None),
+        ("alexa talk to foot coach", "launch", None),
+        ("alexa ask foot coach what's left", "intent", "RepsLeftIntent"),
+        ("alexa, tell foot coach I'm done", "intent", "NextStepIntent"),
+        ("alexa ask foot coach for the next step", "intent", "NextStepIntent"),
+        ("alexa ask foot coach to start my quick routine", "intent", "StartRoutineIntent"),
+        ("alexa open foot coach and start my quick routine", "intent", "StartRoutineIntent"),
+        ("alexa, start my quick routine using foot coach", "intent", "StartRoutineIntent"),
+        ("alexa ask foot coach to fly me to the moon", "intent", FALLBACK_INTENT),
+    ],
+)
 def test_invocation_forms(small: Resolver, typed: str, kind: str, intent: str | None) -> None:
     utterance = small.resolve(typed)
     assert (utterance.kind, utterance.intent, utterance.invoked) == (kind, intent, True)
@@ -268,12 +434,15 @@ def us() -> Resolver:
     return Resolver(load_model(next(path for path in MODEL_FILES if path.stem == "en-US")))
 
 
-@pytest.mark.parametrize(("typed", "intent"), [
-    ("could you please tell me how many reps are left now", "RepsLeftIntent"),  # polite padding
-    ("um how many reps are left", "RepsLeftIntent"),
-    ("how many repetitions are left", "RepsLeftIntent"),  # a word form no sample spells
-    ("start the routine", "StartRoutineIntent"),
-])
+@pytest.mark.parametrize(
+    ("typed", "intent"),
+    [
+        ("could you please tell me how many reps are left now", "RepsLeftIntent"),  # polite padding
+        ("um how many reps are left", "RepsLeftIntent"),
+        ("how many repetitions are left", "RepsLeftIntent"),  # a word form no sample spells
+        ("start the routine", "StartRoutineIntent"),
+    ],
+)
 def test_phrases_near_a_sample_reach_its_intent(small: Resolver, typed: str, intent: str) -> None:
     assert small.resolve(typed).intent == intent
 
@@ -324,4 +493,5 @@ def test_not_understood_names_the_fallback_and_the_nearest_samples(us: Resolver)
     message = us.not_understood("how many calf drops remain for me to do on this leg")
     assert "AMAZON.FallbackIntent" in message and "(RepsLeftIntent)" in message
     assert us.not_understood("order a pizza") == (
-        "(not understood: no sample is close; /help lists what you can say)")
+        "(not understood: no sample is close; /help lists what you can say)"
+    )
