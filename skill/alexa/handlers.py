@@ -31,6 +31,7 @@ from skill.alexa.runner import (
     turn_of,
 )
 from skill.routine.engine import Coach, Question, Reply
+from skill.routine.languages import language_of
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
 
@@ -97,8 +98,7 @@ Command = Callable[[Coach, RunnerState, Ask], Reply]
 def coach_for(coaches: Mapping[str, Coach], handler_input: HandlerInput) -> Coach:
     """The coach speaking the request's language (English when there is no catalog for it)."""
     request = handler_input.request_envelope.request
-    locale = getattr(request, "locale", None) or "en"
-    language = str(locale).split("-")[0].lower()
+    language = language_of(getattr(request, "locale", None))
     return coaches.get(language) or coaches["en"]
 
 

@@ -19,7 +19,7 @@ from skill.alexa.handlers import Ask, Command
 from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
-from skill.routine.phrases import CATALOGS, phrases_for
+from skill.routine.languages import LANGUAGES, localized_catalog, phrases
 from skill.routine.state import RunnerState
 
 
@@ -90,8 +90,13 @@ HANDLED_INTENTS = frozenset(name for name in ROUTES if name != handlers.LAUNCH)
 def build_skill(
     store: Any, *, catalog: Catalog | None = None, clock: Callable[[], float] = time.time
 ) -> CustomSkill:
+    builtin = catalog is None
     catalog = catalog or Catalog.builtin()
-    coaches = {name: Coach(catalog, phrases_for(name)) for name in CATALOGS}
+    # One coach per language, each with the routines' text in its language (read once here).
+    coaches = {
+        language: Coach(localized_catalog(catalog, language, strict=builtin), phrases(language))
+        for language in LANGUAGES
+    }
     builder = SkillBuilder()
     builder.add_request_handler(handlers.IntentHandler(coaches, ROUTES, clock))
     builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
