@@ -146,16 +146,24 @@ def _routine_documents(project_root: Path, language: str = "en") -> list[dict[st
             text = texts.get(exercise["id"])
             if not isinstance(text, dict) or "name" not in text:
                 raise SkillPackageError(f"{path}: no name for exercise {exercise['id']}")
-            exercises.append({
-                "id": exercise["id"],
-                "name": text["name"],
-                "plural": text.get("plural", text["name"]),
-                "aliases": text.get("aliases", []),
-            })
+            exercises.append(
+                {
+                    "id": exercise["id"],
+                    "name": text["name"],
+                    "plural": text.get("plural", text["name"]),
+                    "aliases": text.get("aliases", []),
+                }
+            )
         if "name" not in overlay:
             raise SkillPackageError(f"{path}: no routine name")
-        localized.append({"id": document["id"], "name": overlay["name"],
-                          "aliases": overlay.get("aliases", []), "exercises": exercises})
+        localized.append(
+            {
+                "id": document["id"],
+                "name": overlay["name"],
+                "aliases": overlay.get("aliases", []),
+                "exercises": exercises,
+            }
+        )
     return localized
 
 
@@ -200,9 +208,11 @@ def _load_source(project_root: Path, language: str = "en") -> dict[str, Any]:
     return source
 
 
-def _check_same_intents(reference: Mapping[str, Any], source: Mapping[str, Any],
-                        language: str) -> None:
+def _check_same_intents(
+    reference: Mapping[str, Any], source: Mapping[str, Any], language: str
+) -> None:
     """Every language declares the English intents, in the same order, with the same slots."""
+
     def shape(document: Mapping[str, Any]) -> list[tuple[str, dict[str, str]]]:
         return [(intent["name"], dict(intent.get("slots", {}))) for intent in document["intents"]]
 

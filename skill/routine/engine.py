@@ -387,7 +387,8 @@ class Coach:
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
         waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
-        return self.goodbye(waiting, self.p("bye.paused", where=self.where(here.plan, block, cue)))
+        bye = self.p("bye.paused", where=self.where(here.plan, block, cue))
+        return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 
     def stop(self, state: RunnerState, now: float) -> Reply:
         here = self.here(state, now)
@@ -397,7 +398,8 @@ class Coach:
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
         waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
-        return self.goodbye(waiting, self.p("bye.stopped", where=self.where(here.plan, block, cue)))
+        bye = self.p("bye.stopped", where=self.where(here.plan, block, cue))
+        return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 
     def session_ended(self, state: RunnerState, now: float) -> RunnerState:
         """The session closed (silence, the runner walked away): a run whose last work has
@@ -785,6 +787,13 @@ class Coach:
         question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
 
+    def release_of(self, here: Here) -> str:
+        """The release words that close a rep the interruption may have cut short."""
+        m = here.moment
+        if m.status == "playing" and m.block.units:
+            return cut_release(m.block, resume_target(m))
+        return self.last_release(m) if m.status == "finished" else ""
+
     def last_release(self, m: Moment) -> str:
         """The last rep's release words, when a block that may be over may also have been cut
         short in its last rep (a slow device): said first, so no rep is left open."""
@@ -901,12 +910,15 @@ class Coach:
             pieces.append(self.said(p("lead.countdown"), pace.speech_rate))
         if silence > 0:
             pieces.append((break_tags(silence), silence))
-        lead_s = round(sum(seconds for _, seconds in pieces), 3)
+        # The lead's speech takes an uncertain time, its silences an exact one: the block is
+        # recorded as served that much later, with only the speech as its lead.
+        silent = sum(seconds for piece, seconds in pieces if piece.startswith("<break"))
+        lead_s = round(sum(seconds for _, seconds in pieces) - silent, 3)
         served = replace(
             progress,
             block=block_index,
             from_cue=from_cue,
-            served_at=now,
+            served_at=round(now + silent, 3),
             lead_s=lead_s,
             plan=plan.fingerprint,
             exercise=exercise.id,

@@ -22,6 +22,7 @@ FASTEST_RATE = 1.25
 REACTION_MIN = 0.0
 REACTION_MAX = 4.0
 REACTION_TYPICAL = 2.0
+REACTION_SPOKEN = 1.0  # a runner's "Alexa, next" reaches the service about this long after
 
 Status = Literal["waiting", "playing", "finished"]
 
@@ -37,6 +38,7 @@ class Moment:
     lo: float
     hi: float
     mid: float
+    early: float = 0.0  # the slowest device, a request right after the runner spoke
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,17 @@ class Target:
 def moment(block: Block, progress: Progress, now: float) -> Moment:
     start = progress.from_cue
     if progress.served_at is None:
-        return Moment(block, "waiting", start, start, start, start)
+        return Moment(block, "waiting", start, start, start, start, start)
     elapsed = now - progress.served_at
     lead = progress.lead_s
     hi = block.played(start, elapsed - REACTION_MIN - lead / FASTEST_RATE, FASTEST_RATE)
     lo = block.played(start, elapsed - REACTION_MAX - lead / SLOWEST_RATE, SLOWEST_RATE)
     mid = block.played(start, elapsed - REACTION_TYPICAL - lead, 1.0)  # lo <= mid <= hi
+    early = block.played(start, elapsed - REACTION_SPOKEN - lead / SLOWEST_RATE, SLOWEST_RATE)
     if block.kind != "work" or hi >= block.work_end:
         # An intro counts as heard once the runner speaks: "ready" never replays it.
-        return Moment(block, "finished", start, lo, hi, mid)
-    return Moment(block, "playing", start, lo, hi, mid)
+        return Moment(block, "finished", start, lo, hi, mid, early)
+    return Moment(block, "playing", start, lo, hi, mid, early)
 
 
 def resume_target(m: Moment) -> Target:
@@ -94,14 +97,14 @@ def resume_target(m: Moment) -> Target:
 
 
 def next_target(m: Moment) -> Target:
-    """Mid-set "next" or "done": the rep in progress is over; on to the next one."""
+    """Mid-set "next" or "done": the rep in progress is over; on to the next one - but never
+    past a rep whose opening words a slow device may not have played yet, so no rep is
+    skipped: a "next" said as a rep ended, or in a lead-in, starts that rep."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
-    if m.mid < block.units[k].start + 1:
-        # Most likely the runner has not heard this rep's opening words yet (a "next" said as
-        # the last rep ended, or during a lead-in): it is the next one for them.
-        return _target(block, k, m.lo)
-    return _target(block, k + 1, m.lo)
+    slowest = max(0, block.unit_at(m.early))
+    unheard = slowest + 1 if m.early >= block.units[slowest].start + 1 else slowest
+    return _target(block, min(k + 1, unheard), m.lo)
 
 
 def back_target(m: Moment) -> Target:

@@ -111,10 +111,13 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         if turn.interrupted_at is not None:
             fast = words(heard_until(turn.ssml, turn.interrupted_at, 1.25))
             slow = words(heard_until(turn.ssml, max(0.0, turn.interrupted_at - 4.0), 0.8))
-            early = released(plan, block_index, from_cue, text, lead, slow)
-            late = released(plan, block_index, from_cue, text, lead, fast)
-            if len(late) - len(early) >= 2:
-                heard.ambiguous |= set(late) - set(early)
+            opened, early = released(plan, block_index, from_cue, text, lead, slow)
+            _, late = released(plan, block_index, from_cue, text, lead, fast)
+            between = set(late) - set(early)
+            # Undecidable: the window holds two releases, or a whole rep (from before its
+            # opening words to after its release).
+            if len(between) >= 2 or between - set(opened):
+                heard.ambiguous |= between
         position = len(lead) + (1 if lead else 0)
         complete = True
         for index in range(from_cue, len(block.cues)):
@@ -141,10 +144,12 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
 
 def released(
     plan: Plan, block_index: int, from_cue: int, text: str, lead: str, said: str
-) -> list[Rep]:
-    """The reps whose release words are within ``said`` (a prefix of ``text``)."""
+) -> tuple[list[Rep], list[Rep]]:
+    """The reps whose opening words, and those whose release words, are within ``said`` (a
+    prefix of ``text``)."""
     block = plan.blocks[block_index]
     position = len(lead) + (1 if lead else 0)
+    opened: list[Rep] = []
     reps = []
     for index in range(from_cue, len(block.cues)):
         cue = block.cues[index]
@@ -154,11 +159,14 @@ def released(
         position = start + len(words(cue.text))
         if position > len(said):
             break
+        if cue.resume_here:
+            p = cue.position
+            opened.append((p.exercise, p.side, p.set, p.rep))
         for unit in block.units:
             if unit.done - 1 == index:
                 p = block.cues[unit.start].position
                 reps.append((p.exercise, p.side, p.set, p.rep))
-    return reps
+    return opened, reps
 
 
 def all_reps(plan: Plan, skipped: set[int]) -> list[Rep]:

@@ -336,3 +336,57 @@ def test_a_round_word_for_word() -> None:
     assert foot.seconds_from(1, 2) == pytest.approx(
         sum(b.seconds() for b in foot.blocks[1:]) - sum(c.seconds for c in foot.blocks[1].cues[:2])
     )
+
+
+def test_doses_closings_and_reprompts_word_for_word() -> None:
+    from skill.routine.phrases import ENGLISH_PHRASES
+    from skill.routine.plan import dose_sentence
+
+    foot = compile_plan(CATALOG.get("foot"), "normal")
+    quick = compile_plan(CATALOG.get("quick"), "normal")
+    assert [dose_sentence(e, ENGLISH_PHRASES) for e in foot.routine.exercises] == [
+        "We'll do it 10 times on each foot, holding for 10 seconds.",
+        "We'll do it twice on each foot, holding for 20 seconds.",
+        "We'll do it 12 times, holding for 2 seconds.",
+        "We'll walk for a minute, two times, with a rest in between.",
+        "We'll walk for a minute, three times, with a rest in between.",
+    ]
+    assert [dose_sentence(e, ENGLISH_PHRASES) for e in quick.routine.exercises][1:4] == [
+        "We'll do it once on each foot, holding for 15 seconds.",
+        "We'll do it 8 times, holding for 2 seconds.",
+        "We'll walk for 30 seconds.",
+    ]
+    switch = "That's your right foot. Switch to your left foot, and say next when you're ready."
+    assert [b.cues[-1].text for b in foot.blocks if b.kind != "intro"] == [
+        switch,
+        "That's the toe spread done. Next up: marble pick up. Say next when you're ready.",
+        switch,
+        "That's the marble pick up done. Next up: calf drops. Say next when you're ready.",
+        "That's the calf drops done. Next up: heel walk. Say next when you're ready.",
+        "That's the heel walk done. Next up: toe walk. Say next when you're ready.",
+        "Rest now. Say next when you're ready for round two.",
+        "Rest now. Say next when you're ready for round three.",
+        "That's the toe walk done, and that was the last exercise. Say done to finish.",
+        "That's your whole foot routine. Great work!",
+    ]
+    assert quick.blocks[-1].cues[0].text == "That's your whole quick routine. Great work!"
+    assert quick.blocks[-1].cues[0].position == Position(4, None, 0, 0, "done")
+    ready = "Say next when you're ready, or ask how many reps are left."
+    on = "Say next to move on, or say repeat."
+    assert [b.reprompt for b in foot.blocks] == [
+        "Sit down with your feet flat on the floor. Then say ready, or say skip.",
+        ready,
+        on,
+        "Sit down with the marble in front of your foot. Then say ready, or say skip.",
+        ready,
+        on,
+        "Get onto your step. Then say ready, or say skip.",
+        on,
+        "Find a clear stretch of floor. Then say ready, or say skip.",
+        on,
+        "Find a clear stretch of floor. Then say ready, or say skip.",
+        ready,
+        ready,
+        on,
+        "",
+    ]

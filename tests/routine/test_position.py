@@ -123,6 +123,8 @@ def test_the_window_reads_the_slowest_device_late_and_the_fastest_early() -> Non
     assert m.hi == pytest.approx(4.54)  # 1.25x, the request at the moment itself
     assert m.lo == pytest.approx(1.5)  # 0.8x, the request 4 s after the moment
     assert m.mid == pytest.approx(2.0)  # 1.0x, 2 s after
+    assert m.early == pytest.approx(3.0)  # 0.8x, 1 s after (as when a runner barges in)
+    assert at(13.5).early == pytest.approx(5.6) and at(15.0).early == pytest.approx(6.1)
     lead = at(9.0 + 2.5, lead_s=2.5)  # a lead of 2.5 s of speech, then the same
     assert lead.hi == pytest.approx(at(9.5).hi) and lead.lo == pytest.approx(at(8.375).lo)
 
