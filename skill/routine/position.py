@@ -99,12 +99,15 @@ def resume_target(m: Moment) -> Target:
 def next_target(m: Moment) -> Target:
     """Mid-set "next" or "done": the rep in progress is over; on to the next one - but never
     past a rep whose opening words a slow device may not have played yet, so no rep is
-    skipped: a "next" said as a rep ended, or in a lead-in, starts that rep."""
+    skipped: a "next" said as a rep ended starts that rep."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
     slowest = max(0, block.unit_at(m.early))
     unheard = slowest + 1 if m.early >= block.units[slowest].start + 1 else slowest
-    return _target(block, min(k + 1, unheard), m.lo)
+    # ...and always at least one rep on from where this response started: "next" said again
+    # and again keeps moving.
+    served = max(0, block.unit_at(m.from_cue))
+    return _target(block, max(min(k + 1, unheard), served + 1), m.lo)
 
 
 def back_target(m: Moment) -> Target:
