@@ -44,6 +44,7 @@ LOCALES: Mapping[str, str] = {
     **{locale: language for language, module in MODULES.items() for locale in module.LOCALES},
 }
 _unknown_logged: set[str] = set()
+MAX_UNKNOWN_LOGGED = 100  # a flood of made-up locales must not grow memory or the logs
 
 
 def language_of(locale: str | None) -> str:
@@ -51,10 +52,10 @@ def language_of(locale: str | None) -> str:
     or English (an unknown locale is logged once per process)."""
     if locale is not None and locale in LOCALES:
         return LOCALES[locale]
-    key = str(locale)
-    if key not in _unknown_logged:
+    key = str(locale)[:40]
+    if key not in _unknown_logged and len(_unknown_logged) < MAX_UNKNOWN_LOGGED:
         _unknown_logged.add(key)
-        log.warning("unknown locale %r: answering in English", locale)
+        log.warning("unknown locale %r: answering in English", key)
     return "en"
 
 

@@ -138,3 +138,18 @@ def test_a_spanish_conversation(echo_at: EchoAt) -> None:
 def test_an_unknown_locale_is_answered_in_english(echo_at: EchoAt) -> None:
     launch = echo_at(locale="it-IT").launch()
     assert launch.text.startswith("Welcome to Foot Coach.")
+
+
+def test_the_simulated_echo_plays_each_language_at_the_skills_estimate_for_it(
+    echo_at: EchoAt,
+) -> None:
+    from skill.chat.speech import playback_seconds
+    from skill.routine.languages import phrases
+
+    echo = echo_at(rate=1.0, locale="de-DE")
+    echo.launch()
+    intro = echo.say("AMAZON.YesIntent", after=2.0)
+    german = phrases("de")
+    assert intro.duration == pytest.approx(german.seconds(intro.text), abs=2.0)
+    assert intro.duration == pytest.approx(playback_seconds(intro.ssml, 1.0, "de"))
+    assert intro.duration != pytest.approx(playback_seconds(intro.ssml, 1.0, "en"), abs=1.0)
