@@ -109,15 +109,15 @@ MESSAGES: Mapping[str, str] = {
     "pace.limit.faster": "C'est déjà mon rythme le plus rapide.",
     # -- where: positions in words ---------------------------------------------------------------
     "where.end": "la fin de ta {routine}",
-    "where.intro": "le début de l'exercice : {name}",
-    "where.round": "l'exercice : {name}, série {set} sur {rounds}",
-    "where.timed": "l'exercice : {name}",
+    "where.intro": "le début de l'exercice {name}",
+    "where.round": "l'exercice {name}, série {set} sur {rounds}",
+    "where.timed": "l'exercice {name}",
     "where.rep": "{name}, répétition {rep} sur {total}{on_side}{of_set}",
     "where.on_side": " du {side}",
     "where.of_set": ", série {set} sur {sets}",
     # -- answers ---------------------------------------------------------------------------------
     "reps.intro": "Tu vas commencer l'exercice : {name}. {dose}",
-    "dose.summary.timed": "{rounds} de {duration}.",
+    "dose.summary.timed": "{rounds}, {duration} chacune.",
     "dose.summary.reps": "{reps}{each}.",
     "reps.rounds_done": "Toutes les séries de l'exercice sont faites : {name}.",
     "reps.on_round": "Tu en es {about}à la série {set} sur {rounds} de l'exercice : {name}. "
