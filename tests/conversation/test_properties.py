@@ -94,11 +94,16 @@ def test_any_conversation_reaches_the_end_once_and_never_replays_or_drops_a_rep(
     echo = echo_at(rate=rate)
     echo.launch()
     echo.say("StartRoutineIntent", {"routine": f"{routine} routine|{routine}"}, after=reaction)
+
+    def over() -> bool:  # the run is recorded (whatever words said so)
+        state = stored(app, echo)
+        return state.progress is None and bool(state.history)
+
     for intent, when in steps:
-        if not echo.session_open and echo.last is not None and "Great work!" in echo.last.text:
+        if over():
             break
         say(echo, intent, when)
-    if "Great work!" not in (echo.last.text if echo.last else ""):
+    if not over():
         finish(echo, reaction)
     state = stored(app, echo)
     assert state.progress is None

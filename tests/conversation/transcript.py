@@ -108,6 +108,15 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         lead_heard = said[: len(lead)]
         if any(lead_heard.startswith(r) for r in releases):
             heard.release(rep_before(plan, block_index, from_cue))  # closed out loud
+        following = turns[number + 1] if number + 1 < len(turns) else None
+        asked_next = following is not None and following.intent == "NextStepIntent"
+        if turn.interrupted_at is not None and asked_next and block.units:
+            # "Next" before the first rep's opening words were heard moves past that rep: the
+            # runner asked for it.
+            first = block.cues[from_cue].position
+            opened, _ = released(plan, block_index, from_cue, text, lead, said)
+            if block.cues[from_cue].resume_here and not opened:
+                heard.ambiguous.add((first.exercise, first.side, first.set, first.rep))
         if turn.interrupted_at is not None:
             fast = words(heard_until(turn.ssml, turn.interrupted_at, 1.25))
             slow = words(heard_until(turn.ssml, max(0.0, turn.interrupted_at - 4.0), 0.8))
