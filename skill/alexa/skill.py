@@ -101,7 +101,7 @@ def build_skill(
     builder.add_request_handler(handlers.IntentHandler(coaches, ROUTES, clock))
     builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
     builder.add_request_handler(handlers.UnsupportedRequestHandler())
-    builder.add_exception_handler(handlers.CatchAllExceptionHandler())
+    builder.add_exception_handler(handlers.CatchAllExceptionHandler(coaches))
     builder.add_global_request_interceptor(LoadRunnerInterceptor(store))
     builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock))
     skill: CustomSkill = builder.create()

@@ -179,6 +179,8 @@ ENGLISH: Mapping[str, str] = {
     "done.already": "That's your whole {routine} done. Great work!",
     # -- help ----------------------------------------------------------------------------------
     "sorry": "Sorry, I didn't catch that.",
+    "sorry.failed": "Sorry, something went wrong on my side. Your progress is safe. Please try "
+    "again.",
     "help.idle": "I'm your foot coach. Say start to do the {routine}, or say start the quick "
     "routine.",
     "help.intro": "You're at {where}. Say ready to start, skip to move on, or ask what this "

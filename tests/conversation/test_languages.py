@@ -153,3 +153,28 @@ def test_the_simulated_echo_plays_each_language_at_the_skills_estimate_for_it(
     assert intro.duration == pytest.approx(german.seconds(intro.text), abs=2.0)
     assert intro.duration == pytest.approx(playback_seconds(intro.ssml, 1.0, "de"))
     assert intro.duration != pytest.approx(playback_seconds(intro.ssml, 1.0, "en"), abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("locale", "apology"),
+    [
+        ("de-DE", "Entschuldige, bei mir ist etwas schiefgegangen."),
+        ("es-ES", "Perdona, algo ha fallado por mi parte."),
+        ("fr-CA", "Désolé, quelque chose n'a pas marché de mon côté."),
+        ("en-GB", "Sorry, something went wrong on my side."),
+    ],
+)
+def test_the_apology_after_a_failure_is_in_the_language(
+    echo_at: EchoAt, monkeypatch: pytest.MonkeyPatch, locale: str, apology: str
+) -> None:
+    from skill.alexa import skill
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("a bug in a command")
+
+    monkeypatch.setitem(skill.ROUTES, "RepsLeftIntent", fail)
+    echo = echo_at(locale=locale)
+    echo.launch()
+    answer = echo.say("RepsLeftIntent")
+    assert answer.text.startswith(apology)
+    assert not answer.ends_session

@@ -197,6 +197,8 @@ MESSAGES: Mapping[str, str] = {
     "done.already": "Dein ganzes {routine} ist geschafft. Super gemacht!",
     # -- help ----------------------------------------------------------------------------------
     "sorry": "Entschuldige, das habe ich nicht verstanden.",
+    "sorry.failed": "Entschuldige, bei mir ist etwas schiefgegangen. Dein Fortschritt ist "
+    "gespeichert. Bitte versuch es noch einmal.",
     "help.idle": "Ich bin dein Fußtrainer. Sag starte, um das {routine} zu machen, oder sag "
     "starte das Kurzprogramm.",
     "help.intro": "Du bist bei {where}. Sag bereit zum Anfangen, überspringen zum "

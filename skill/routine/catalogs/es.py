@@ -194,6 +194,8 @@ MESSAGES: Mapping[str, str] = {
     "done.already": "Has completado toda tu {routine}. ¡Buen trabajo!",
     # -- help ----------------------------------------------------------------------------------
     "sorry": "Perdona, no te he entendido.",
+    "sorry.failed": "Perdona, algo ha fallado por mi parte. Tu progreso está a salvo. Inténtalo "
+    "de nuevo.",
     "help.idle": "Soy tu entrenador de pies. Di empieza para hacer la {routine}, o di empieza "
     "la rutina rápida.",
     "help.intro": "Estás en {where}. Di listo para empezar, salta para pasar al siguiente, o "

@@ -194,6 +194,8 @@ MESSAGES: Mapping[str, str] = {
     "done.already": "Ta {routine} est terminée. Beau travail !",
     # -- help ----------------------------------------------------------------------------------
     "sorry": "Désolé, je n'ai pas compris.",
+    "sorry.failed": "Désolé, quelque chose n'a pas marché de mon côté. Ta progression est "
+    "sauvegardée. Réessaie, s'il te plaît.",
     "help.idle": "Je suis ton coach des pieds. Dis commence pour faire la {routine}, ou dis "
     "commence la routine rapide.",
     "help.intro": "Tu en es ici : {where}. Dis prêt pour commencer, passe pour continuer, ou "
