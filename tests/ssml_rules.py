@@ -37,8 +37,8 @@ def break_seconds(value: str) -> float:
     return number / 1000 if match.group(2) == "ms" else number
 
 
-def check_ssml(ssml: str) -> float:
-    """Assert every rule; return the estimated audio seconds."""
+def check_ssml(ssml: str, language: str = "en") -> float:
+    """Assert every rule; return the estimated audio seconds (in ``language``'s voice)."""
     assert len(ssml) <= MAX_CHARS, f"{len(ssml)} characters"
     wrapped = ssml.replace("<speak>", f'<speak xmlns:amazon="{AMAZON_NS}">', 1)
     root = ET.fromstring(wrapped)  # raises on malformed XML
@@ -54,7 +54,12 @@ def check_ssml(ssml: str) -> float:
             seconds += pause
         if tag == "prosody" and "rate" in element.attrib:
             rate = float(element.attrib["rate"].rstrip("%")) / 100
-    words = len("".join(root.itertext()).split())
-    seconds += words / WORDS_PER_SECOND / rate
+    text = "".join(root.itertext())
+    if language == "en":
+        seconds += len(text.split()) / WORDS_PER_SECOND / rate
+    else:
+        from skill.routine.cues import speech_seconds
+
+        seconds += speech_seconds(text, rate, language)
     assert seconds <= MAX_AUDIO_SECONDS, f"{seconds:.0f} s of audio"
     return seconds

@@ -899,7 +899,7 @@ def test_routine_text_overlays_hold_text_only_and_every_exercise() -> None:
         for routine_path in sorted(data.glob("*.json")):
             routine = _load_json(routine_path)
             overlay = _load_json(data / "i18n" / language / routine_path.name)
-            assert set(overlay) <= {"name", "aliases", "description", "exercises"}
+            assert set(overlay) <= {"name", "aliases", "description", "safety", "exercises"}
             assert set(overlay["exercises"]) == {e["id"] for e in routine["exercises"]}
 
             def numbers(value: Any) -> list[Any]:

@@ -32,6 +32,7 @@ from skill.alexa.runner import (
     turn_of,
 )
 from skill.routine.engine import Coach, Question, Reply
+from skill.routine.languages import language_of
 from skill.routine.speech import text_ssml
 from skill.routine.state import RunnerState
 
@@ -98,8 +99,7 @@ Command = Callable[[Coach, RunnerState, Ask], Reply]
 def coach_for(coaches: Mapping[str, Coach], handler_input: HandlerInput) -> Coach:
     """The coach speaking the request's language (English when there is no catalog for it)."""
     request = handler_input.request_envelope.request
-    locale = getattr(request, "locale", None) or "en"
-    language = str(locale).split("-")[0].lower()
+    language = language_of(getattr(request, "locale", None))
     return coaches.get(language) or coaches["en"]
 
 
@@ -190,6 +190,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     APOLOGY = "Sorry, something went wrong on my side. Your progress is safe. Please try again."
 
+    def __init__(self, coaches: Mapping[str, Coach] | None = None) -> None:
+        self.coaches = coaches
+
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
@@ -204,7 +207,11 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         if isinstance(carried, Carried) and carried.record is not None:
             # The runner's record travels on unchanged to the next turn.
             session_attributes(handler_input)[SESSION_KEY] = carried.record
-        reprompt = text_ssml("What would you like to do?")
-        handler_input.response_builder.speak(text_ssml(self.APOLOGY)).ask(reprompt)
+        apology, reprompt = self.APOLOGY, "What would you like to do?"
+        if self.coaches:
+            # In the request's language; the catalog lookups cannot fail the way a turn did.
+            p = coach_for(self.coaches, handler_input).p
+            apology, reprompt = p("sorry.failed"), p("ask.what")
+        handler_input.response_builder.speak(text_ssml(apology)).ask(text_ssml(reprompt))
         response: Response = handler_input.response_builder.response
         return response

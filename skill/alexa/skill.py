@@ -19,7 +19,7 @@ from skill.alexa.handlers import Ask, Command
 from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
-from skill.routine.phrases import CATALOGS, phrases_for
+from skill.routine.languages import LANGUAGES, language_of, localized_catalog, phrases
 from skill.routine.state import RunnerState
 
 
@@ -90,17 +90,21 @@ HANDLED_INTENTS = frozenset(name for name in ROUTES if name != handlers.LAUNCH)
 def build_skill(
     store: Any, *, catalog: Catalog | None = None, clock: Callable[[], float] = time.time
 ) -> CustomSkill:
+    builtin = catalog is None
     catalog = catalog or Catalog.builtin()
-    coaches = {name: Coach(catalog, phrases_for(name)) for name in CATALOGS}
+    # One coach per language, each with the routines' text in its language (read once here).
+    coaches = {
+        language: Coach(localized_catalog(catalog, language, strict=builtin), phrases(language))
+        for language in LANGUAGES
+    }
     builder = SkillBuilder()
     builder.add_request_handler(handlers.IntentHandler(coaches, ROUTES, clock))
     builder.add_request_handler(handlers.SessionEndedRequestHandler(coaches, clock))
     builder.add_request_handler(handlers.UnsupportedRequestHandler())
-    builder.add_exception_handler(handlers.CatchAllExceptionHandler())
+    builder.add_exception_handler(handlers.CatchAllExceptionHandler(coaches))
 
     def settle(state: RunnerState, device: str, now: float, locale: str | None) -> RunnerState:
-        language = str(locale or "en").split("-")[0].lower()
-        coach = coaches.get(language) or coaches["en"]
+        coach = coaches.get(language_of(locale)) or coaches["en"]
         return coach.settle_played_out(state, device, now)
 
     builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle))

@@ -44,6 +44,7 @@ from skill.chat.transport import (
     Transport,
     in_process_transport,
 )
+from skill.routine.languages import language_of
 
 DEFAULT_LOCALE = "en-US"
 DEFAULT_PROFILE = "default"
@@ -674,10 +675,11 @@ def console_timeline(options: ChatOptions, user_id: str) -> Timeline:
     starts at the real time, or just after this profile's last stored turn if that is later (a
     virtual clock runs ahead of the real one; going back would make the store's turns newer
     than the ones this chat makes)."""
+    language = language_of(options.locale)
     if options.realtime or options.url:
-        return RealTimeline(options.rate)
+        return RealTimeline(options.rate, language)
     start = max(time.time(), last_turn_at(options.store_url, user_id) + 1.0)
-    return VirtualTimeline(start, rate=options.rate, reaction=options.reaction)
+    return VirtualTimeline(start, rate=options.rate, reaction=options.reaction, language=language)
 
 
 def main(argv: list[str] | None = None) -> int:

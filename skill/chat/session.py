@@ -44,15 +44,16 @@ class Timeline(Protocol):
 class RealTimeline:
     """Real time: whatever waiting there is, the player does (or nobody does)."""
 
-    def __init__(self, rate: float = 1.0) -> None:
+    def __init__(self, rate: float = 1.0, language: str = "en") -> None:
         check_rate(rate)
         self.rate = rate
+        self.language = language
 
     def __call__(self) -> float:
         return time.time()
 
     def played(self, ssml: str | None) -> float:
-        return playback_seconds(ssml, self.rate) if ssml else 0.0
+        return playback_seconds(ssml, self.rate, self.language) if ssml else 0.0
 
     def respond(self) -> None:
         return None
@@ -70,8 +71,9 @@ class VirtualTimeline:
     after it ends. Starts at the real time; only moves forward."""
 
     def __init__(self, start: float | None = None, *, rate: float = 1.0,
-                 reaction: float = DEFAULT_REACTION_SECONDS) -> None:
+                 reaction: float = DEFAULT_REACTION_SECONDS, language: str = "en") -> None:
         check_rate(rate)
+        self.language = language  # whose voice's speaking-rate estimate the playback takes
         if not (math.isfinite(reaction) and reaction >= 0):
             raise ValueError(f"reaction must be zero or more seconds, not {reaction!r}")
         self.rate = rate
@@ -85,7 +87,7 @@ class VirtualTimeline:
         return self.now
 
     def played(self, ssml: str | None) -> float:
-        seconds = playback_seconds(ssml, self.rate) if ssml else 0.0
+        seconds = playback_seconds(ssml, self.rate, self.language) if ssml else 0.0
         self.started_at, self.free_at = self.now, self.now + seconds
         self._barged_in = False
         return seconds

@@ -62,8 +62,9 @@ def break_seconds(time: str | None, strength: str | None) -> float:
 
 
 class _SsmlReader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         super().__init__(convert_charrefs=True)
+        self.language = language
         self.segments: list[Segment] = []
         self._text: list[str] = []
         self._rates: list[float] = [1.0]
@@ -72,7 +73,7 @@ class _SsmlReader(HTMLParser):
         text = _SPACES.sub(" ", "".join(self._text)).strip()
         self._text = []
         if text:
-            self.segments.append(Speech(text, speech_seconds(text, self._rates[-1])))
+            self.segments.append(Speech(text, speech_seconds(text, self._rates[-1], self.language)))
 
     def _pause(self, seconds: float) -> None:
         self._flush_text()
@@ -114,9 +115,10 @@ class _SsmlReader(HTMLParser):
         self._flush_text()
 
 
-def ssml_segments(ssml: str) -> list[Segment]:
-    """Text runs and pauses in speaking order; chained breaks are merged into one pause."""
-    reader = _SsmlReader()
+def ssml_segments(ssml: str, language: str = "en") -> list[Segment]:
+    """Text runs and pauses in speaking order; chained breaks are merged into one pause. Words
+    take the skill's own estimate in ``language`` (the voice of the request's locale)."""
+    reader = _SsmlReader(language)
     reader.feed(ssml)
     reader.close()
     merged: list[Segment] = []
@@ -207,14 +209,14 @@ def segment_seconds(segment: Segment, rate: float = 1.0) -> float:
     return segment.seconds / rate
 
 
-def playback_seconds(ssml: str, rate: float = 1.0) -> float:
+def playback_seconds(ssml: str, rate: float = 1.0, language: str = "en") -> float:
     """How long ``ssml`` plays on a device speaking ``rate`` times as fast as the skill's
     estimate (prosody included): the words over ``rate``, the breaks exactly."""
     check_rate(rate)
-    return sum(segment_seconds(segment, rate) for segment in ssml_segments(ssml))
+    return sum(segment_seconds(segment, rate) for segment in ssml_segments(ssml, language))
 
 
-def heard_until(ssml: str, seconds: float, rate: float = 1.0) -> str:
+def heard_until(ssml: str, seconds: float, rate: float = 1.0, language: str = "en") -> str:
     """The words a listener has heard in full ``seconds`` into the playback of ``ssml``.
 
     Words are spread evenly over their run's playback time; a word cut off is not heard.
@@ -222,7 +224,7 @@ def heard_until(ssml: str, seconds: float, rate: float = 1.0) -> str:
     check_rate(rate)
     heard: list[str] = []
     elapsed = 0.0
-    for segment in ssml_segments(ssml):
+    for segment in ssml_segments(ssml, language):
         length = segment_seconds(segment, rate)
         if isinstance(segment, Speech):
             words = segment.text.split()

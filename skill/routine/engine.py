@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from skill.routine import wording
 from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
-from skill.routine.cues import speech_seconds
 from skill.routine.phrases import ENGLISH_PHRASES, Phrases
 from skill.routine.plan import PACE_ORDER, PACES, Plan, compile_plan
 from skill.routine.position import (
@@ -965,7 +964,7 @@ class Coach:
         key = (text, rate)
         found = self._said.get(key)
         if found is None:
-            found = (escape_text(text), speech_seconds(text, rate))
+            found = (escape_text(text), self.p.seconds(text, rate))
             if len(self._said) < MAX_KEPT:
                 self._said[key] = found
         return found

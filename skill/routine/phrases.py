@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from skill.routine.cues import speech_seconds
+
 ENGLISH: Mapping[str, str] = {
     # -- numbers, plurals, lists ---------------------------------------------------------------
     "count.one": "{n} {noun}",
@@ -177,6 +179,8 @@ ENGLISH: Mapping[str, str] = {
     "done.already": "That's your whole {routine} done. Great work!",
     # -- help ----------------------------------------------------------------------------------
     "sorry": "Sorry, I didn't catch that.",
+    "sorry.failed": "Sorry, something went wrong on my side. Your progress is safe. Please try "
+    "again.",
     "help.idle": "I'm your foot coach. Say start to do the {routine}, or say start the quick "
     "routine.",
     "help.intro": "You're at {where}. Say ready to start, skip to move on, or ask what this "
@@ -267,6 +271,15 @@ class Phrases:
     def has(self, key: str) -> bool:
         return key in self.messages
 
+    def seconds(self, text: str, rate: float = 1.0) -> float:
+        """How long this language's voice takes to say ``text`` at ``rate``."""
+        return speech_seconds(text, rate)
+
+    @staticmethod
+    def capital(text: str) -> str:
+        """``text`` with a capital first letter and the rest as it is ("Rechter Fuß")."""
+        return text[:1].upper() + text[1:]
+
     # -- numbers and nouns -------------------------------------------------------------------
     def number(self, n: int) -> str:
         return self("text", text=self.numbers[n] if 0 <= n < len(self.numbers) else str(n))
@@ -315,9 +328,14 @@ class Phrases:
 
 
 def phrases_for(locale: str | None) -> Phrases:
-    """The catalog for a request's locale ("en-US" -> English); English when there is none."""
+    """The catalog for a request's locale or language ("de-DE", "de" -> German); English when
+    there is none."""
     language = (locale or "en").split("-")[0].lower()
     if language not in CATALOGS:
+        from skill.routine import languages  # imports this module
+
+        if language in languages.MODULES:
+            return languages.phrases(language)
         language = "en"
     return Phrases(CATALOGS[language], numbers=NUMBERS[language], name=language)
 

@@ -179,7 +179,13 @@ class _Builder:
         self.say_ = phrases
 
     def say(self, text: str, position: Position, *, resume_here: bool = False) -> Cue:
-        return Cue.say(text, position, self.pace.speech_rate, resume_here=resume_here)
+        return Cue.say(
+            text,
+            position,
+            self.pace.speech_rate,
+            resume_here=resume_here,
+            estimate=self.say_.seconds,
+        )
 
     def rest(self, seconds: float, position: Position) -> Cue:
         return Cue.pause(seconds * self.pace.rest_factor, position)
@@ -220,15 +226,15 @@ class _Builder:
         if rep == 1:
             opening = p.text(exercise.cue)
             if set_number == 1 and side != "both":
-                opening = p("rep.first_side", side=p.side(side).capitalize(), cue=opening)
+                opening = p("rep.first_side", side=p.capital(p.side(side)), cue=opening)
             elif set_number > 1:
                 opening = p("rep.first_set", set=p.number(set_number), cue=opening)
         elif rep == total:
             opening = p("rep.last", cue=exercise.short_cue)
         elif total >= 6 and rep == total // 2 + 1:
-            opening = p("rep.halfway", ordinal=p.ordinal(rep).capitalize(), cue=exercise.short_cue)
+            opening = p("rep.halfway", ordinal=p.capital(p.ordinal(rep)), cue=exercise.short_cue)
         else:
-            opening = p("rep.nth", ordinal=p.ordinal(rep).capitalize(), cue=exercise.short_cue)
+            opening = p("rep.nth", ordinal=p.capital(p.ordinal(rep)), cue=exercise.short_cue)
         # The hold is timed from "hold" to the release: the countdown is inside it.
         cues = [self.say(opening, work, resume_here=True)]
         cues.extend(self.silence_with_countdown(exercise.hold_s.value, hold))
@@ -274,7 +280,9 @@ class _Builder:
     def silence_with_countdown(self, seconds: float, position: Position) -> list[Cue]:
         if seconds < COUNTDOWN_MIN_HOLD:
             return [Cue.pause(seconds, position)]
-        counts = [Cue.say(self.say_(key), position) for key in COUNTDOWN_KEYS]
+        counts = [
+            Cue.say(self.say_(key), position, estimate=self.say_.seconds) for key in COUNTDOWN_KEYS
+        ]
         cues = [Cue.pause(seconds - len(counts), position)]
         for count in counts:
             # Each count takes one second (its words, then silence), whatever the pace.

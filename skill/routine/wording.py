@@ -57,11 +57,11 @@ def dose_summary(p: Phrases, exercise: Exercise) -> str:
         assert exercise.duration_s
         return p(
             "dose.summary.timed",
-            rounds=p.count(exercise.set_count, "round").capitalize(),
+            rounds=p.capital(p.count(exercise.set_count, "round")),
             duration=p.duration(exercise.duration_s.value),
         )
     each = p("dose.each_foot") if len(exercise.sides) > 1 else ""
-    return p("dose.summary.reps", reps=p.count(exercise.rep_count, "rep").capitalize(), each=each)
+    return p("dose.summary.reps", reps=p.capital(p.count(exercise.rep_count, "rep")), each=each)
 
 
 def then_after(p: Phrases, exercise: Exercise, position: Position) -> str:

@@ -53,6 +53,7 @@ from skill.chat.speech import (
     playback_seconds,
     ssml_segments,
 )
+from skill.routine.languages import language_of
 
 # 2026-03-02 07:00:00 UTC, a Monday morning: a fixed start keeps runs reproducible.
 DEFAULT_START = 1_772_434_800.0
@@ -131,6 +132,7 @@ class Turn:
     duration: float
     rate: float
     status: int = 200
+    language: str = "en"  # whose voice plays it: the skill's estimate in that language
     interrupted_at: float | None = None  # seconds into the playback, on a barge-in
     heard_text: str = field(default="")
 
@@ -194,7 +196,7 @@ class Turn:
     def cut(self, seconds: float) -> None:
         """The runner barged in ``seconds`` into this playback."""
         self.interrupted_at = seconds
-        self.heard_text = heard_until(self.ssml, seconds, self.rate)
+        self.heard_text = heard_until(self.ssml, seconds, self.rate, self.language)
 
 
 # -- the device -------------------------------------------------------------------------------
@@ -247,6 +249,8 @@ class Echo:
         )
         self.person_id = person_id
         self.locale = locale
+        # The voice of the locale speaks at the skill's estimate for its language.
+        self.language = language_of(locale)
         self.mic_seconds = mic_seconds
         self.turns: list[Turn] = []
         self.session: Session | None = None
@@ -440,8 +444,9 @@ class Echo:
             response=payload,
             ssml=ssml,
             started_at=moment,
-            duration=playback_seconds(ssml, self.rate) if ssml else 0.0,
+            duration=playback_seconds(ssml, self.rate, self.language) if ssml else 0.0,
             rate=self.rate,
+            language=self.language,
             status=status,
         )
         self.turns.append(turn)
@@ -464,8 +469,9 @@ class Echo:
             response=self._waiting.response,
             ssml=ssml,
             started_at=moment,
-            duration=playback_seconds(ssml, self.rate),
+            duration=playback_seconds(ssml, self.rate, self.language),
             rate=self.rate,
+            language=self.language,
         )
         self.turns.append(turn)
         self._playing, self._reprompted = turn, True
