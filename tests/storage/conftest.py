@@ -139,5 +139,6 @@ settings.register_profile(
     database=None,
     deadline=None,
 )
-if os.environ.get("FOOTCOACH_MUTATION"):
+# mutmut sets MUTANT_UNDER_TEST while it tests a mutant (`make mutate`): fewer examples there.
+if os.environ.get("FOOTCOACH_MUTATION") or "MUTANT_UNDER_TEST" in os.environ:
     settings.load_profile("mutation")
