@@ -199,10 +199,9 @@ class Coach:
     def next(
         self, state: RunnerState, now: float, asked: Question | None = None, *, fresh: bool = False
     ) -> Reply:
-        if asked is not None and asked.split(":")[0] in ("start", "start_top"):
-            answered = self.answer_question(state, asked, True, now, fresh)
-            if answered is not None:
-                return answered
+        answered = self.ready_for_start(state, asked, now, fresh)
+        if answered is not None:
+            return answered
         here = self.here(state, now)
         if here is None:
             return self.nothing_started(state)
@@ -229,10 +228,9 @@ class Coach:
         fresh: bool = False,
         announce: bool = True,
     ) -> Reply:
-        if asked is not None and asked.split(":")[0] in ("start", "start_top"):
-            answered = self.answer_question(state, asked, True, now, fresh)
-            if answered is not None:
-                return answered
+        answered = self.ready_for_start(state, asked, now, fresh)
+        if answered is not None:
+            return answered
         here = self.here(state, now)
         if here is None:
             return self.nothing_started(state)
@@ -493,6 +491,14 @@ class Coach:
         if state.progress is None:
             return self.goodbye(state, self.p("no.later"))
         return self.reply_to(state, now, [self.p("no.carry_on")])
+
+    def ready_for_start(
+        self, state: RunnerState, asked: Question | None, now: float, fresh: bool
+    ) -> Reply | None:
+        """A "ready", "next" or "continue" said to a start question: a yes to it."""
+        if asked is None or asked.split(":")[0] not in ("start", "start_top"):
+            return None
+        return self.answer_question(state, asked, True, now, fresh)
 
     def answer_question(
         self, state: RunnerState, asked: str, yes: bool, now: float, fresh: bool
