@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,12 +10,19 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helper modules
 
 from servers import serve_in_thread
 
 from skill.app import create_app
+
+# CI draws the same hypothesis examples on every run: a red CI is then a change, not a draw.
+# Locally the search stays random (and remembers failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
