@@ -214,10 +214,19 @@ class Coach:
             lead = [self.last_release(m)]
             return self.serve(state, here.plan, m.block.index + 1, 0, now, lead, fresh=fresh)
         target = next_target(m)
-        release = cut_release(m.block, target)
+        lead = [cut_release(m.block, target)]
         if target.cue >= m.block.work_end:
-            return self.serve(state, here.plan, m.block.index + 1, 0, now, [release])
-        return self.go_on(state, here, target, now, [release], lead_in=False)
+            return self.serve(state, here.plan, m.block.index + 1, 0, now, lead)
+        if target.passes_unheard:
+            opening = m.block.cues[target.cue].position
+            lead.append(
+                self.p(
+                    "lead.on_to_rep",
+                    rep=self.p.number(opening.rep),
+                    total=self.p.number(here.exercise.rep_count),
+                )
+            )
+        return self.go_on(state, here, target, now, lead, lead_in=False)
 
     def resume(
         self,
@@ -241,7 +250,7 @@ class Coach:
             target = resume_target(m)
             return self.go_on(state, here, target, now, [cut_release(m.block, target)])
         block, cue = waiting_after(here.plan, m)
-        lead = []
+        lead = [self.last_release(m)] if m.status == "finished" else []
         if cue > 0 and announce:  # (not when the question just named the place)
             lead.append(self.p("lead.picking_up", where=self.where(here.plan, block, cue)))
         return self.serve(state, here.plan, block, cue, now, lead, fresh=fresh)
@@ -638,10 +647,26 @@ class Coach:
             elif following.exercise != m.block.exercise or following.kind == "intro":
                 name = plan.routine.exercises[following.exercise].name
                 line = p("next.exercise", name=name)
+            elif exercise.style == "timed":
+                first = following.cues[0].position
+                key = "next.after_round" if m.status == "playing" else "next.round"
+                line = p(key, round=p.number(first.set), rounds=p.number(exercise.set_count))
+            elif following.cues[0].position.rep > 1:  # the rest of a set split in two blocks
+                first = following.cues[0].position
+                line = p(
+                    "next.after_rep",
+                    rep=p.number(first.rep),
+                    total=p.number(exercise.rep_count),
+                    on_side=wording.on_side(p, first),
+                )
             else:
                 first = following.cues[0].position
                 what = (
-                    p("next.side", total=p.number(exercise.rep_count), side=p.side(first.side))
+                    p(
+                        "next.side",
+                        reps=p.count(exercise.rep_count, "rep"),
+                        on_side=wording.on_side(p, first),
+                    )
                     if first.set == 1
                     else p("next.set", set=p.number(first.set))
                 )

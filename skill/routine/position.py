@@ -11,7 +11,7 @@ cut short is closed out loud with its release words (``lo``), never dropped sile
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from skill.routine.plan import Block, Plan
@@ -51,6 +51,7 @@ class Target:
     cut: bool
     cue: int
     silence: float = 0.0
+    passes_unheard: bool = False  # a slow device may not have heard the opening of a rep passed
 
 
 def moment(block: Block, progress: Progress, now: float) -> Moment:
@@ -97,9 +98,10 @@ def resume_target(m: Moment) -> Target:
 
 
 def next_target(m: Moment) -> Target:
-    """Mid-set "next" or "done": the rep in progress is over; on to the next one - but never
-    past a rep whose opening words a slow device may not have played yet, so no rep is
-    skipped: a "next" said as a rep ended starts that rep."""
+    """Mid-set "next" or "done": the rep in progress is over; on to the next one - but not
+    past a rep whose opening words a slow device may not have played yet: a "next" said as
+    a rep ended starts that rep. Unless the fastest device may have played that rep to its
+    release: it is not done twice, the slow device hears which rep comes instead."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
     slowest = max(0, block.unit_at(m.early))
@@ -107,7 +109,10 @@ def next_target(m: Moment) -> Target:
     # ...and always at least one rep on from where this response started: "next" said again
     # and again keeps moving.
     served = max(0, block.unit_at(m.from_cue))
-    return _target(block, max(min(k + 1, unheard), served + 1), m.lo)
+    chosen = unit = max(min(k + 1, unheard), served + 1)
+    while unit <= k and m.hi >= block.units[unit].done:
+        unit += 1
+    return replace(_target(block, unit, m.lo), passes_unheard=unit > chosen)
 
 
 def back_target(m: Moment) -> Target:

@@ -124,7 +124,7 @@ def rounds_left(p: Phrases, exercise: Exercise, rounds_done: int, on_round: int 
     rounds = exercise.set_count
     if on_round is not None:
         return p(
-            "reps.on_round",
+            "reps.on_last_round" if on_round >= rounds else "reps.on_round",
             about=p("about"),
             set=p.number(on_round),
             rounds=p.number(rounds),

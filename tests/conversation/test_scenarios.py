@@ -11,7 +11,7 @@ from flask import Flask
 from skill.routine.cues import speech_seconds
 from skill.routine.state import RunnerState
 
-from .transcript import plan_of
+from .transcript import plan_of, read
 
 EchoAt = Callable[..., Echo]
 RATES = [0.8, 1.0, 1.25]
@@ -128,6 +128,57 @@ def test_how_much_longer_in_a_walk_gives_the_rounds_time_and_the_walk_goes_on(
     assert "in your foot routine" not in answer.text
 
 
+def test_whats_next_and_reps_left_in_a_walk_speak_of_rounds(echo_at: EchoAt) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "toe walk|toe_walk"}, after=2.0)
+    assert echo.say("WhatsNextIntent", after=2.0).text == (
+        "Next: round one of three. Say next when you're ready."
+    )
+    rounds = []
+    for number in ("one", "two", "three"):
+        walk = echo.say("NextStepIntent", after=2.0)
+        assert f"Round {number} of three." in walk.text
+        rounds.append(echo.say("WhatsNextIntent", barge_in=0.5 * walk.duration).text)
+        rounds.append(echo.say("RepsLeftIntent", barge_in=1.0).text)
+    assert rounds[0].startswith("After this round: round two of three. ")
+    assert rounds[1].startswith("You're on about round one of three of the toe walk: ")
+    assert rounds[1].split(": ")[1].startswith("two more rounds after this.")
+    assert rounds[2].startswith("After this round: round three of three. ")
+    assert rounds[4].startswith("That's the last exercise. After it, you're done. ")
+    assert rounds[5].startswith(
+        "You're on about round three of three of the toe walk: the last one. "
+    )
+    assert "zero" not in " ".join(rounds) and "set" not in " ".join(rounds)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "answer"),
+    [
+        ("toe spread|toe_spread", "Next: ten reps on your right foot."),
+        ("calf drops|calf_drops", "Next: twelve reps."),
+    ],
+)
+def test_whats_next_after_an_intro_names_the_reps_and_the_foot(
+    echo_at: EchoAt, exercise: str, answer: str
+) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": exercise}, after=2.0)
+    assert echo.say("WhatsNextIntent", after=2.0).text == f"{answer} Say next when you're ready."
+
+
+def test_whats_next_between_the_halves_of_a_long_set_names_the_rep(echo_at: EchoAt) -> None:
+    echo = echo_at(rate=1.0, locale="de-DE")
+    echo.launch()
+    echo.say("AMAZON.YesIntent", after=2.0)
+    first_half = echo.say("NextStepIntent", after=2.0)
+    assert "Sechste Wiederholung" not in first_half.text
+    assert echo.say("WhatsNextIntent", after=2.0).text.endswith(
+        "Als Nächstes: Wiederholung sechs von zehn, rechter Fuß. Sag weiter, wenn du bereit bist."
+    )
+
+
 def test_questions_between_blocks_are_answered_and_the_coach_waits(echo_at: EchoAt) -> None:
     echo = echo_at(rate=1.0)
     start_foot_routine(echo)
@@ -151,6 +202,32 @@ def test_next_mid_set_goes_to_the_next_rep_and_says_so(echo_at: EchoAt) -> None:
     # Said again at once, "next" moves on again.
     again = echo.say("NextStepIntent", barge_in=1.5)
     assert again.text.startswith("And relax. Halfway there. Sixth one. Spread, and hold.")
+
+
+def test_next_at_a_reps_end_on_a_fast_device_does_not_do_that_rep_again(
+    echo_at: EchoAt,
+) -> None:
+    echo = echo_at(rate=1.25)
+    echo.launch()
+    echo.say("StartRoutineIntent", {"routine": "quick routine|quick"}, after=2.0)
+    set_turn = echo.say("NextStepIntent", after=2.0)
+    moved = echo.say("NextStepIntent", barge_in=0.75 * set_turn.duration)
+    assert set_turn.heard_text.endswith("Fourth one. Spread, and hold. Three. Two. One. And relax.")
+    # A device at 0.8x may not have reached rep four: it hears which rep comes instead.
+    assert moved.text.startswith("And relax. On to rep five of five. Last one. Spread, and hold.")
+    assert "Fourth one." not in moved.text
+
+
+def test_continue_as_a_slow_device_is_in_the_last_rep_closes_it_first(echo_at: EchoAt) -> None:
+    echo = echo_at(rate=0.8)
+    start_foot_routine(echo)
+    echo.say("SkipExerciseIntent", after=2.0)  # on to the marble pick up
+    set_turn = echo.say("NextStepIntent", after=2.0)
+    resumed = echo.say("AMAZON.ResumeIntent", barge_in=0.8125 * set_turn.duration)
+    assert set_turn.heard_text.endswith("Last one. Pick it up again, and hold. Three.")
+    # A faster device may have played the whole right foot: the left foot comes, after the
+    # last rep is closed for the device still holding it.
+    assert resumed.text.startswith("Put it down. Starting in three, two, one. Left foot.")
 
 
 def test_skip_says_what_was_skipped_and_repeat_and_go_back_are_one_rep(echo_at: EchoAt) -> None:
@@ -300,6 +377,39 @@ def test_pause_tells_how_to_come_back_and_the_resume_has_a_lead_in(echo_at: Echo
     assert resumed.text.startswith(
         "Sit down with your feet flat on the floor. Starting in three, two, one. Third one."
     )
+
+
+@pytest.mark.parametrize(
+    ("rate", "resumes_at", "opening"),
+    [(0.8, "rep four", "Fourth one."), (1.25, "rep three", "Third one.")],
+)
+def test_a_pause_in_a_reps_countdown_closes_it_and_names_the_rep_that_comes_back(
+    echo_at: EchoAt, rate: float, resumes_at: str, opening: str
+) -> None:
+    """The same words heard ("Third one. Spread, and hold. Three.") at two speaking rates: the
+    service cannot tell a fast device in rep three's hold from a slow one still in rep two's,
+    so it says the release words (whichever rep they close) and names the rep it resumes at. A
+    rep the fastest reading may not have finished is done again, as the pause says."""
+    echo = echo_at(rate=rate)
+    echo.launch()
+    echo.say("StartRoutineIntent", {"routine": "quick routine|quick"}, after=2.0)
+    set_turn = echo.say("NextStepIntent", after=2.0)
+    paused = echo.say("AMAZON.PauseIntent", barge_in=0.5 * set_turn.duration)
+    assert set_turn.heard_text.endswith("Third one. Spread, and hold. Three.")
+    assert paused.text == (
+        f"And relax. Paused at toe spread, {resumes_at} of five on your right foot. "
+        "When you're ready, say: Alexa, open foot coach."
+    )
+    echo.wait(30)
+    echo.launch()
+    resumed = echo.say("AMAZON.YesIntent", after=2.0)
+    assert resumed.text.startswith(
+        f"Sit down with your feet flat on the floor. Starting in three, two, one. {opening}"
+    )
+    heard = read(echo.turns, "quick")
+    assert len(heard.finished) == len(set(heard.finished))  # no rep released twice
+    toe_spread = [rep for rep in heard.finished if rep[0] == 0]
+    assert [rep[3] for rep in toe_spread][:4] == [1, 2, 3, 4]
 
 
 # -- 6. no dead ends ------------------------------------------------------------------------------

@@ -96,7 +96,16 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         served = progress is not None and progress.get("served_at") is not None
         if not served or progress is None or progress.get("routine") != routine:
             if any(said.startswith(r) for r in releases):
-                heard.release()  # an answer that first closes the rep in progress
+                # An answer that first closes a rep: the one before the place it leaves the
+                # runner waiting at (a faster device may already be in that next rep, which
+                # the release words cut short: it is done again from its start, as the answer
+                # says), or else the rep in progress.
+                waiting = progress is not None and progress.get("routine") == routine
+                heard.release(
+                    rep_before(plan, int(progress["block"]), int(progress["from_cue"]))
+                    if waiting and progress is not None
+                    else None
+                )
             continue
         block_index, from_cue = int(progress["block"]), int(progress["from_cue"])
         block = plan.blocks[block_index]

@@ -234,3 +234,34 @@ def test_an_intro_counts_as_heard_once_served() -> None:
     served = moment(intro, progress(), T0 + 1.0)
     assert served.status == "finished" and intro.units == () and intro.work_end == 2
     assert moment(intro, progress(served_at=None), T0).status == "waiting"
+
+
+def reps_block(count: int) -> Block:
+    cues: list[Cue] = []
+    for number in range(1, count + 1):
+        cues += [
+            speech(5, rep(number, "work"), start=True),
+            Cue.pause(5, rep(number, "hold")),
+            speech(1, rep(number, "work")),
+            Cue.pause(1, rep(number, "work")),
+            Cue.pause(2, rep(number, "rest")),
+        ]
+    return _block(3, "work", 0, [*cues, speech(5, rep(count, "transition"))], "reprompt")
+
+
+def test_next_never_does_again_a_rep_the_fastest_device_may_have_finished() -> None:
+    block = reps_block(3)  # rep 2 is cues 5-9: opens at 5, done after its release (cue 7)
+    assert [(u.start, u.done) for u in block.units] == [(0, 3), (5, 8), (10, 13)]
+
+    def window(hi: float) -> Moment:  # slowest: rep 2's opening words not yet all said
+        return Moment(block, "playing", 0, lo=5.2, hi=hi, mid=6.5, early=5.5)
+
+    # The fastest device is still in rep 2's hold: "next" starts rep 2 (a slow device has
+    # not begun it; a fast one is told to go again from its opening).
+    assert next_target(window(7.5)) == Target(1, False, 5)
+    # The fastest device may have said rep 2's release: rep 2 is not done twice; rep 3 comes,
+    # and the slow device is told so.
+    assert next_target(window(8.5)) == Target(2, True, 10, passes_unheard=True)
+    assert next_target(window(12.0)) == Target(2, True, 10, passes_unheard=True)
+    # With rep 2 heard by every device, rep 3 is simply the next one.
+    assert next_target(Moment(block, "playing", 0, 7.5, 8.5, 8.0, 7.0)) == Target(2, True, 10)

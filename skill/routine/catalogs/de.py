@@ -104,6 +104,7 @@ MESSAGES: Mapping[str, str] = {
     "lead.skipping_last": "Ich überspringe die Übung {name}, die letzte Übung.",
     "lead.back_rep": "Eine Wiederholung zurück.",
     "lead.repeat_rep": "Noch einmal.",
+    "lead.on_to_rep": "Weiter mit Wiederholung {rep} von {total}.",
     "lead.next_rep": "Nächste Wiederholung.",
     "lead.pace": "Okay, {word}.",
     "pace.slower": "langsamer",
@@ -125,6 +126,8 @@ MESSAGES: Mapping[str, str] = {
     "reps.rounds_done": "Alle Runden der Übung {name} sind geschafft.",
     "reps.on_round": "Du bist {about}in Runde {set} von {rounds} der Übung {name}: danach noch "
     "{more}.",
+    "reps.on_last_round": "Du bist {about}in Runde {set} von {rounds} der Übung {name}: "
+    "das ist die letzte.",
     "reps.rounds_to_go": "Noch offen bei der Übung {name}: {left}.",
     "about": "ungefähr ",
     "reps.then_sets": ", dann {more}",
@@ -143,9 +146,10 @@ MESSAGES: Mapping[str, str] = {
     "next.after_rep": "Als Nächstes: Wiederholung {rep} von {total}{on_side}.",
     "next.after_set": "Nach diesem Satz: {what}.",
     "next.block": "Als Nächstes: {what}.",
-    "next.side": "{total}, {side}",
+    "next.side": "{reps}{on_side}",
     "next.set": "Satz {set}",
     "next.round": "Als Nächstes: Runde {round} von {rounds}.",
+    "next.after_round": "Nach dieser Runde: Runde {round} von {rounds}.",
     "next.exercise": "Als Nächstes: die Übung {name}.",
     "next.finish": "Das ist die letzte Übung. Danach bist du fertig.",
     "info.short": "{purpose} {cue}",

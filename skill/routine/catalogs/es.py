@@ -102,6 +102,7 @@ MESSAGES: Mapping[str, str] = {
     "lead.skipping_last": "Saltamos el ejercicio de {name}, el último ejercicio.",
     "lead.back_rep": "Una repetición atrás.",
     "lead.repeat_rep": "Otra vez.",
+    "lead.on_to_rep": "Pasamos a la repetición {rep} de {total}.",
     "lead.next_rep": "Siguiente repetición.",
     "lead.pace": "Vale, {word}.",
     "pace.slower": "más despacio",
@@ -123,6 +124,8 @@ MESSAGES: Mapping[str, str] = {
     "reps.rounds_done": "Ya están hechas todas las rondas del ejercicio de {name}.",
     "reps.on_round": "Vas {about}por la ronda {set} de {rounds} del ejercicio de {name}: "
     "después, {more}.",
+    "reps.on_last_round": "Vas {about}por la ronda {set} de {rounds} del ejercicio de {name}: "
+    "es la última.",
     "reps.rounds_to_go": "{left} del ejercicio de {name} por hacer.",
     "about": "más o menos ",
     "reps.then_sets": ", luego {more}",
@@ -141,9 +144,10 @@ MESSAGES: Mapping[str, str] = {
     "next.after_rep": "Ahora viene la repetición {rep} de {total}{on_side}.",
     "next.after_set": "Después de esta serie: {what}.",
     "next.block": "Ahora viene: {what}.",
-    "next.side": "{total} con tu {side}",
+    "next.side": "{reps}{on_side}",
     "next.set": "la serie {set}",
     "next.round": "Ahora viene la ronda {round} de {rounds}.",
+    "next.after_round": "Después de esta ronda: la ronda {round} de {rounds}.",
     "next.exercise": "Ahora viene el ejercicio de {name}.",
     "next.finish": "Es el último ejercicio. Después, habrás terminado.",
     "info.short": "{purpose} {cue}",

@@ -101,6 +101,7 @@ MESSAGES: Mapping[str, str] = {
     "lead.skipping_last": "Je passe l'exercice : {name}, le dernier exercice.",
     "lead.back_rep": "Une répétition en arrière.",
     "lead.repeat_rep": "Encore une fois.",
+    "lead.on_to_rep": "On passe à la répétition {rep} sur {total}.",
     "lead.next_rep": "Répétition suivante.",
     "lead.pace": "D'accord, {word}.",
     "pace.slower": "plus lentement",
@@ -122,6 +123,8 @@ MESSAGES: Mapping[str, str] = {
     "reps.rounds_done": "Toutes les séries de l'exercice sont faites : {name}.",
     "reps.on_round": "Tu en es {about}à la série {set} sur {rounds} de l'exercice : {name}. "
     "Ensuite, {more}.",
+    "reps.on_last_round": "Tu en es {about}à la série {set} sur {rounds} de l'exercice : "
+    "{name}. C'est la dernière.",
     "reps.rounds_to_go": "{left} à faire pour l'exercice : {name}.",
     "about": "environ ",
     "reps.then_sets": ", puis {more}",
@@ -141,9 +144,10 @@ MESSAGES: Mapping[str, str] = {
     "next.after_rep": "Ensuite : répétition {rep} sur {total}{on_side}.",
     "next.after_set": "Après cette série : {what}.",
     "next.block": "Ensuite : {what}.",
-    "next.side": "{total} du {side}",
+    "next.side": "{reps}{on_side}",
     "next.set": "série {set}",
     "next.round": "Ensuite : série {round} sur {rounds}.",
+    "next.after_round": "Après cette série de marche : série {round} sur {rounds}.",
     "next.exercise": "Ensuite, l'exercice : {name}.",
     "next.finish": "C'est le dernier exercice. Après, tu as fini.",
     "info.short": "{purpose} {cue}",
