@@ -104,6 +104,10 @@ def next_target(m: Moment) -> Target:
     release: it is not done twice, the slow device hears which rep comes instead."""
     block = m.block
     k = max(0, block.unit_at(m.hi))
+    if m.early <= m.from_cue == block.units[0].start:
+        # Said as a set starts, the slowest device still in the lead-in's countdown: the
+        # first rep, right away.
+        return Target(0, False, m.from_cue)
     slowest = max(0, block.unit_at(m.early))
     unheard = slowest + 1 if m.early >= block.units[slowest].start + 1 else slowest
     # ...and always at least one rep on from where this response started: "next" said again

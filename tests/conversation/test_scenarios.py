@@ -204,6 +204,18 @@ def test_next_mid_set_goes_to_the_next_rep_and_says_so(echo_at: EchoAt) -> None:
     assert again.text.startswith("And relax. Halfway there. Sixth one. Spread, and hold.")
 
 
+@pytest.mark.parametrize("rate", RATES)
+def test_next_during_the_countdown_starts_the_first_rep_at_once(
+    echo_at: EchoAt, rate: float
+) -> None:
+    echo = echo_at(rate=rate)
+    start_foot_routine(echo)
+    echo.say("NextStepIntent", after=2.0)
+    now = echo.say("NextStepIntent", barge_in=1.5)  # "Starting in three, ..."
+    assert now.text.startswith("Right foot. Spread your toes as wide as they will go, and hold.")
+    assert "Starting in" not in now.text and "Second one" in now.text
+
+
 def test_next_at_a_reps_end_on_a_fast_device_does_not_do_that_rep_again(
     echo_at: EchoAt,
 ) -> None:

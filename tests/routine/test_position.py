@@ -162,7 +162,10 @@ def test_next_goes_to_the_rep_the_runner_most_likely_has_not_reached() -> None:
     opening = at(13.5)  # most likely rep 2's opening words are still being said
     assert opening.mid == pytest.approx(5.55) and opening.lo == pytest.approx(4.25)
     assert next_target(opening) == Target(1, False, 5)
-    assert next_target(at(0.5)) == Target(1, True, 5)  # always on from where it started
+    # As the set starts (the slowest device may still be in the lead-in): the first rep, now.
+    assert next_target(at(0.5)) == Target(0, False, 0)
+    assert next_target(at(2.0, lead_s=2.0)) == Target(0, False, 0)
+    assert next_target(at(3.0)) == Target(1, True, 5)  # "next" once the first rep has begun
     assert next_target(at(13.5, from_cue=5)) == Target(2, False, 10)
 
 
