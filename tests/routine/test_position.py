@@ -16,10 +16,13 @@ The block (estimated seconds at the normal pace; speech ~0.4 s a word, silences 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from skill.routine.catalog import Catalog
 from skill.routine.cues import Cue, Position
-from skill.routine.plan import Block, _block
+from skill.routine.plan import Block, _block, compile_plan
 from skill.routine.position import (
     Moment,
     Target,
@@ -31,6 +34,7 @@ from skill.routine.position import (
     repeat_target,
     resume_target,
     seconds_left_in_round,
+    waiting_after,
 )
 from skill.routine.state import Progress
 
@@ -240,12 +244,13 @@ def test_an_intro_counts_as_heard_once_served() -> None:
 
 
 def reps_block(count: int) -> Block:
+    """``count`` reps laid out as BLOCK's two, each closed by its own release word."""
     cues: list[Cue] = []
     for number in range(1, count + 1):
         cues += [
             speech(5, rep(number, "work"), start=True),
             Cue.pause(5, rep(number, "hold")),
-            speech(1, rep(number, "work")),
+            Cue.say(f"release{number}", rep(number, "work")),
             Cue.pause(1, rep(number, "work")),
             Cue.pause(2, rep(number, "rest")),
         ]
@@ -268,3 +273,74 @@ def test_next_never_does_again_a_rep_the_fastest_device_may_have_finished() -> N
     assert next_target(window(12.0)) == Target(2, True, 10, passes_unheard=True)
     # With rep 2 heard by every device, rep 3 is simply the next one.
     assert next_target(Moment(block, "playing", 0, 7.5, 8.5, 8.0, 7.0)) == Target(2, True, 10)
+
+
+def test_go_back_is_the_rep_before_the_one_in_progress_or_the_one_just_finished() -> None:
+    block = reps_block(3)
+
+    def fastest_at(hi: float) -> Moment:
+        return Moment(block, "playing", 0, hi - 1, hi, hi - 0.5, hi - 0.5)
+
+    assert back_target(fastest_at(11.5)) == Target(1, False, 5)  # in rep 3: back to rep 2
+    assert back_target(fastest_at(9.0)) == Target(1, False, 5)  # resting after rep 2: rep 2
+    assert back_target(fastest_at(8.0)) == Target(1, False, 5)  # rep 2 just released
+    assert back_target(fastest_at(7.5)) == Target(0, False, 0)  # still in rep 2: rep 1
+    assert back_target(fastest_at(2.0)) == Target(0, False, 0)  # the first rep stays first
+
+
+def test_the_release_said_first_is_the_one_of_the_rep_before_the_target() -> None:
+    block = reps_block(3)
+    assert cut_release(block, Target(2, True, 10)) == "release2"
+    assert cut_release(block, Target(1, True, 5)) == "release1"
+    # A rep counts as cut short until its release words are all said, and not after.
+    assert next_target(Moment(block, "playing", 0, 7.99, 8.5, 8.2, 7.99)).cut
+    assert not next_target(Moment(block, "playing", 0, 8.0, 8.5, 8.2, 8.0)).cut
+
+
+def test_a_rep_is_over_once_the_fastest_device_said_its_release_words() -> None:
+    block = reps_block(3)
+    exactly = Moment(block, "playing", 0, 6.0, 8.0, 7.0, 6.5)
+    assert resume_target(exactly).unit == 2  # rep 2's release all said: on to rep 3
+    assert resume_target(replace(exactly, hi=7.99)).unit == 1  # not quite: rep 2 again
+    # "next" as rep 2's release ends on the fastest device (a slow one before its opening
+    # words): rep 2 is not done twice.
+    passed = Moment(block, "playing", 0, 4.0, 8.0, 6.0, 5.5)
+    assert next_target(passed) == Target(2, True, 10, passes_unheard=True)
+    assert next_target(replace(passed, hi=7.99)) == Target(1, False, 5)
+    # The opening words count as heard once all said, on the slowest reading.
+    assert next_target(replace(passed, hi=7.5, early=6.0)) == Target(2, True, 10)
+    assert next_target(replace(passed, hi=7.5, early=5.99)) == Target(1, False, 5)
+
+
+def test_the_window_of_a_request_after_a_lead_moves_every_reading() -> None:
+    plain, lead = at(9.5), at(9.5 + 2.5, lead_s=2.5)  # 2.5 s of lead words, at each rate
+    assert lead.mid == pytest.approx(plain.mid)
+    assert lead.early == pytest.approx(at(9.5 - 2.5 / 0.8 + 2.5).early)
+    waiting = at(100, served_at=None, from_cue=5)  # type: ignore[arg-type]
+    assert (waiting.early, waiting.from_cue) == (5, 5)
+    over = at(30.0)
+    assert over.status == "finished" and over.mid == pytest.approx(10) and over.early == 10
+    assert over.lo == pytest.approx(10) and over.hi == pytest.approx(10)
+
+
+def test_after_an_interruption_the_runner_waits_at_the_rep_to_resume_or_the_next_block() -> None:
+    plan = compile_plan(Catalog.builtin().get("quick"), "normal")
+    block = next(b for b in plan.blocks if b.kind == "work" and len(b.units) >= 3)
+    second, last = block.units[1], block.units[-1]
+    index = block.index
+
+    def playing(hi: float) -> Moment:
+        return Moment(block, "playing", 0, hi - 1, hi, hi - 0.5, hi - 0.5)
+
+    assert waiting_after(plan, playing(second.start + 0.5)) == (index, second.start)
+    assert waiting_after(plan, playing(second.done)) == (index, block.units[2].start)
+    assert waiting_after(plan, playing(last.done)) == (index + 1, 0)  # its work all done
+    assert waiting_after(plan, replace(playing(last.done), status="finished")) == (index + 1, 0)
+    waiting = Moment(block, "waiting", second.start, *[float(second.start)] * 4)
+    assert waiting_after(plan, waiting) == (index, second.start)
+    # The routine's last block stays the last.
+    end = plan.blocks[plan.last]
+    assert waiting_after(plan, Moment(end, "finished", 0, 1, 1, 1)) == (plan.last, 0)
+    final = plan.blocks[plan.last - 1]
+    ending = Moment(final, "playing", 0, final.work_end - 1, final.work_end, final.work_end)
+    assert waiting_after(plan, ending) == (plan.last, 0)
