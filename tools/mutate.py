@@ -27,6 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODULES = (
     "skill/routine/engine*.py",
+    "skill/routine/questions.py",
+    "skill/routine/replies.py",
+    "skill/routine/run.py",
     "skill/routine/plan.py",
     "skill/storage/records.py",
     "skill/routine/state.py",

@@ -1,47 +1,19 @@
-"""The session engine: positions, moves, barge-in and completion, by example and by property."""
+"""The coach's commands (skill.routine.engine): moves, barge-in, completion and whole
+conversations, by example and by property."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
 from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ssml_rules import check_ssml
 
-from skill.routine.catalog import Catalog
-from skill.routine.engine import Coach, Reply
-from skill.routine.phrases import NUMBER_WORDS
-from skill.routine.plan import PACE_ORDER, compile_plan
-from skill.routine.state import MAX_SECONDS, Preferences, Progress, RunnerState
+from skill.routine.engine import Reply
+from skill.routine.plan import compile_plan
+from skill.routine.state import Progress, RunnerState
 
-CATALOG = Catalog.builtin()
-COACH = Coach(CATALOG)
-T0 = 1_800_000_000.0
-
-
-def examples(wanted: int) -> int:
-    """Fewer examples while mutmut tests a mutant (it runs every covering test per mutant)."""
-    return max(20, wanted // 10) if "MUTANT_UNDER_TEST" in os.environ else wanted
-
-
-def text(reply: Reply) -> str:
-    return re.sub(r"<[^>]+>", " ", reply.speech).replace("&apos;", "'")
-
-
-def started(routine: str = "foot", pace: str = "normal") -> RunnerState:
-    state = RunnerState(preferences=Preferences(pace), welcomed=True)
-    return COACH.start(state, routine, T0).state
-
-
-def served_at(routine: str, pace: str, block: int, at: float) -> RunnerState:
-    state = started(routine, pace)
-    assert state.progress is not None
-    return replace(
-        state, progress=replace(state.progress, block=block, from_cue=0, served_at=at, lead_s=0.0)
-    )
+from .coaching import CATALOG, COACH, T0, examples, paces, routines, served_at, started, text
 
 
 def test_first_launch_gives_the_safety_note_and_offers_the_routine() -> None:
@@ -71,22 +43,6 @@ def test_returning_runner_hears_where_they_stopped() -> None:
     resumed = COACH.yes(welcome.state, welcome.asked, T0 + 3 * 86400 + 5)
     assert "Seventh one." in text(resumed)
     assert "Sixth one." not in text(resumed)
-
-
-def test_reps_left_while_the_coach_is_counting_uses_the_elapsed_time() -> None:
-    plan = compile_plan(CATALOG.get("foot"))
-    block = next(b for b in plan.blocks if b.kind == "work")
-    rep4 = next(i for i, c in enumerate(block.cues) if c.resume_here and c.position.rep == 4)
-    elapsed = block.seconds() - block.seconds(rep4) + 3.0
-    state = served_at("foot", "normal", block.index, T0)
-    reply = COACH.reps_left(state, T0 + elapsed)
-    # Answered, and the set goes on in the same reply from the rep in progress.
-    said = text(reply).strip().removeprefix("And relax. ")
-    assert said.startswith(
-        "You're on rep four of ten on your right foot: six to go, then ten on the left foot. "
-        "Fourth one. Spread, and hold."
-    )
-    assert "Third one." not in said and not reply.ends_session
 
 
 def test_next_after_a_finished_block_moves_on_and_one_shot_next_works_days_later() -> None:
@@ -140,96 +96,7 @@ def test_slower_and_faster_change_the_pace_within_limits() -> None:
     assert faster.state.preferences.pace == "normal"
 
 
-def test_questions_before_any_routine_get_a_helpful_answer() -> None:
-    for ask in (COACH.next, COACH.reps_left, COACH.previous, COACH.repeat, COACH.pause):
-        reply = ask(RunnerState(welcomed=True), T0)
-        assert "no routine going" in text(reply)
-        assert not reply.ends_session and "Shall we start" in text(reply)
-
-
-def test_state_from_an_older_plan_falls_back_to_the_start_of_its_exercise() -> None:
-    state = started()
-    assert state.progress
-    old = replace(
-        state,
-        progress=replace(
-            state.progress,
-            plan="0123456789abcdef",
-            block=99,
-            from_cue=7,
-            exercise="calf_drops",
-            served_at=None,
-        ),
-    )
-    reply = COACH.launch(old, T0)
-    assert "the start of the calf drops" in text(reply)
-    gone = replace(old, progress=replace(old.progress, exercise="handstand", block=3))  # type: ignore[arg-type]
-    assert "the start of the marble pick up" in text(COACH.launch(gone, T0))
-    foreign = replace(old, progress=replace(old.progress, routine="yoga"))  # type: ignore[arg-type]
-    assert COACH.launch(foreign, T0).asked == "start:foot"
-
-
-def test_progress_report_counts_routines_and_the_streak() -> None:
-    state = started("quick")
-    day = 86400.0
-    for n in range(3):
-        now = T0 + n * day
-        while state.progress is not None:
-            now += 400  # every block long over
-            state = COACH.next(state, now).state
-        state = COACH.start(state, "quick", now + 1).state
-    report = text(COACH.progress_report(state, T0 + 2 * day + 60))
-    assert "You've finished three routines." in report
-    assert "That's three days in a row." in report
-
-
 # -- properties -------------------------------------------------------------------------------
-
-routines = st.sampled_from(CATALOG.ids())
-paces = st.sampled_from(PACE_ORDER)
-
-
-@settings(max_examples=examples(300), deadline=None)
-@given(routine=routines, pace=paces, data=st.data())
-def test_reps_left_mid_set_is_within_one_rep_of_the_truth(routine: str, pace: str, data) -> None:  # type: ignore[no-untyped-def]
-    plan = compile_plan(CATALOG.get(routine), pace)
-    block = data.draw(st.sampled_from([b for b in plan.blocks if b.kind == "work"]))
-    rate = data.draw(st.sampled_from([0.8, 1.0, 1.25]))
-    reaction = data.draw(st.floats(min_value=0, max_value=4))
-    moment = data.draw(st.floats(min_value=0, max_value=block.seconds() - 0.01))
-    played = block.played(0, moment, rate)  # where this device really is
-    if played >= block.work_end:
-        return
-
-    def coming(position: float) -> int:
-        """The rep in progress, or the next one once this one's release words are said."""
-        unit = block.units[block.unit_at(position)]
-        rep = block.cues[unit.start].position.rep
-        return rep + (1 if position >= unit.done else 0)
-
-    truth = coming(played)
-    # Every place a device at 0.8-1.25x the estimate may be, given when the request came.
-    at = moment + reaction
-    earliest, latest = coming(block.played(0, at - 4, 0.8)), coming(block.played(0, at, 1.25))
-    exercise = plan.routine.exercises[block.exercise]
-    state = served_at(routine, pace, block.index, T0)
-    answer = text(COACH.reps_left(state, T0 + at))
-    where = text(COACH.where_am_i(state, T0 + at))
-    assert f"This is the {exercise.name}, exercise" in where
-    if exercise.style == "reps":
-        on = re.search(r"You're on rep (\w+) of", answer)  # this rep goes on
-        done = re.search(r"You've done (\w+) of", answer)
-        words = NUMBER_WORDS
-        said = words.index(on.group(1)) if on else None
-        if done:
-            said = words.index(done.group(1)) + 1  # the set goes on with the next rep
-        if said is None:
-            assert "That's all" in answer
-            said = exercise.rep_count + 1
-        assert said >= truth, "a rep the runner finished is never done again"
-        if latest - earliest <= 1:  # the window allows it: within one rep of the truth
-            assert said - truth <= 1, (answer, truth)
-    assert not COACH.reps_left(state, T0 + moment + reaction).ends_session
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -338,21 +205,6 @@ def test_completing_a_routine_yields_exactly_one_history_entry(
         assert run(command, state, None, now + 1).state.history == state.history
 
 
-def test_a_routine_finished_weeks_after_it_started_survives_storage() -> None:
-    # Paused on day one, finished three weeks later: the completion is recorded with a length
-    # that loading accepts, so it is still there (and counted) after a round trip.
-    state, now = started("quick"), T0
-    for _ in range(40):
-        now += 3600 * 24
-        state = COACH.next(state, now).state
-        if state.progress is None:
-            break
-    assert state.progress is None and len(state.history) == 1
-    loaded = RunnerState.from_json(json.loads(json.dumps(state.to_json())))
-    assert loaded.history == state.history and loaded.total_completed() == 1
-    assert loaded.history[0].seconds == MAX_SECONDS
-
-
 def test_progress_json_round_trip_and_garbage_never_crashes() -> None:
     state = started()
     assert RunnerState.from_json(state.to_json()) == state
@@ -390,22 +242,3 @@ def test_ready_or_continue_after_the_offer_to_start_starts_the_routine() -> None
         reply = move(offer.state, T0 + 2, offer.asked)
         assert "Let's start your foot routine" in text(reply)
         assert "no routine going" in text(move(offer.state, T0 + 2, None))
-
-
-def test_a_long_history_stays_small_and_every_routine_still_counts() -> None:
-    from skill.routine.state import HISTORY_KEPT, HistoryEntry
-
-    state = RunnerState(welcomed=True)
-    for n in range(HISTORY_KEPT + 50):
-        routine = "foot" if n % 3 else "quick"
-        state = state.with_completion(HistoryEntry(f"r{n}", routine, T0 + n * 86400, 600))
-    assert len(state.history) == HISTORY_KEPT
-    assert sum(state.completed().values()) == HISTORY_KEPT + 50
-    assert state.completed()["quick"] == 50
-    assert RunnerState.from_json(state.to_json()) == state
-    assert len(json.dumps(state.to_json())) < 12_000, "fits in session attributes"
-    report = text(COACH.progress_report(state, T0 + (HISTORY_KEPT + 49) * 86400 + 60))
-    assert "You've finished 150 routines: 100 foot routines and 50 quick routines." in report
-    assert "That's at least 100 days in a row." in report
-    again = state.with_completion(state.history[-1])
-    assert again == state, "the same run is never counted twice"
