@@ -186,6 +186,8 @@ class Coach(Questions):
                 "lead.skipping" if index + 1 < len(plan.routine.exercises) else "lead.skipping_last"
             )
             lead.append(p(key, name=exercise.name))
+        else:  # ...after closing the last rep, which a slow device may still be in
+            lead.append(self.last_release(m))
         state = replace(state, progress=progress)
         if index + 1 < len(plan.routine.exercises):
             return self.serve(state, plan, plan.intro_block(index + 1), 0, now, lead)
@@ -194,8 +196,9 @@ class Coach(Questions):
         )
         assert moved is not None
         finished = self.complete(replace(state, progress=moved.progress), moved, now)
-        if lead:
-            speech = finished.speech.replace("<speak>", "<speak>" + escape_text(lead[0]) + " ", 1)
+        words = " ".join(x for x in lead if x)
+        if words:
+            speech = finished.speech.replace("<speak>", "<speak>" + escape_text(words) + " ", 1)
             return replace(finished, speech=speech)
         return finished
 
