@@ -251,6 +251,8 @@ class Questions(Replies):
             line = p("help.set", where=where)
         if self.finished(here):
             return self.reply_to(state, now, [*opening, line], here=here, wait=True)
+        if m.status == "playing":  # a question never stops the set: it goes on after the help
+            return self.reply_to(state, now, [*opening, line], here=here)
         waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
         return self.ask(waiting, " ".join([*opening, line]), p("ask.what"))
 

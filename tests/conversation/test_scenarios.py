@@ -500,6 +500,22 @@ def test_help_is_short_and_fits_the_moment(echo_at: EchoAt, moment: str) -> None
     assert not helped.ends_session
 
 
+@pytest.mark.parametrize("intent", ["AMAZON.HelpIntent", "AMAZON.FallbackIntent"])
+def test_help_or_an_unknown_utterance_mid_set_does_not_stop_the_set(
+    echo_at: EchoAt, intent: str
+) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("NextStepIntent", after=2.0)
+    helped = echo.say(intent, barge_in=45.0)
+    help_words = "Say next, ask how many reps are left, or say pause."
+    assert "You're at toe spread, rep three of ten on your right foot. " + help_words in helped.text
+    said, _, going_on = helped.text.partition(help_words)
+    assert speech_seconds(said.removeprefix("Sorry, I didn't catch that. ") + help_words) < 10.0
+    assert going_on.startswith(" Third one. Spread, and hold.")  # the set goes on
+    assert not helped.ends_session
+
+
 def test_missing_equipment_gets_an_alternative_or_an_offer_to_skip(echo_at: EchoAt) -> None:
     echo = echo_at(rate=1.0)
     start_foot_routine(echo)
@@ -520,6 +536,7 @@ def test_next_exercise_after_the_last_set_moves_on_without_skipping(
     echo.say("GoToExerciseIntent", {"exercise": "calf drops|calf_drops"}, after=2.0)
     echo.say("NextStepIntent", after=2.0)  # all twelve calf drops play out
     moved = echo.say("SkipExerciseIntent", after=3.0)  # "next exercise"
-    assert moved.text.startswith("Exercise four of five: heel walk.")
+    # (A device at 0.8x asking 4 s after could still be in the last drop: it is closed first.)
+    assert moved.text.removeprefix("Lower slowly. ").startswith("Exercise four of five: heel walk.")
     assert "Skipping" not in moved.text
     assert stored(app, echo).progress.skipped == ("toe_spread", "marble_pickup")  # type: ignore[union-attr]
