@@ -133,6 +133,7 @@ ENGLISH: Mapping[str, str] = {
     "next.round": "Next: round {round} of {rounds}.",
     "next.after_round": "After this round: round {round} of {rounds}.",
     "next.exercise": "Next up: the {name}.",
+    "next.nothing": "That was the last exercise.",
     "next.finish": "That's the last exercise. After it, you're done.",
     "info.short": "{purpose} {cue}",
     "info.long": "{purpose} {instructions}",

@@ -107,7 +107,7 @@ class Questions(Replies):
                 block = m.block.index + 1
             following = plan.blocks[min(block, plan.last)]
             if following.kind == "done":
-                line = p("next.finish")
+                line = p("next.nothing" if self.finished(here) else "next.finish")
             elif following.exercise != m.block.exercise or following.kind == "intro":
                 name = plan.routine.exercises[following.exercise].name
                 line = p("next.exercise", name=name)

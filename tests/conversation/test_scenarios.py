@@ -150,6 +150,9 @@ def test_whats_next_and_reps_left_in_a_walk_speak_of_rounds(echo_at: EchoAt) -> 
         "You're on about round three of three of the toe walk: the last one. "
     )
     assert "zero" not in " ".join(rounds) and "set" not in " ".join(rounds)
+    # Once the last round has played out, there is nothing next: the routine is done.
+    over = echo.say("WhatsNextIntent", after=2.0)
+    assert over.text.startswith("That was the last exercise. That's your whole foot routine")
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,7 @@ MESSAGES: Mapping[str, str] = {
     "next.round": "Als Nächstes: Runde {round} von {rounds}.",
     "next.after_round": "Nach dieser Runde: Runde {round} von {rounds}.",
     "next.exercise": "Als Nächstes: die Übung {name}.",
+    "next.nothing": "Das war die letzte Übung.",
     "next.finish": "Das ist die letzte Übung. Danach bist du fertig.",
     "info.short": "{purpose} {cue}",
     "info.long": "{purpose} {instructions}",

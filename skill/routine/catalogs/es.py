@@ -149,6 +149,7 @@ MESSAGES: Mapping[str, str] = {
     "next.round": "Ahora viene la ronda {round} de {rounds}.",
     "next.after_round": "Después de esta ronda: la ronda {round} de {rounds}.",
     "next.exercise": "Ahora viene el ejercicio de {name}.",
+    "next.nothing": "Ese era el último ejercicio.",
     "next.finish": "Es el último ejercicio. Después, habrás terminado.",
     "info.short": "{purpose} {cue}",
     "info.long": "{purpose} {instructions}",

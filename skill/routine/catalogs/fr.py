@@ -149,6 +149,7 @@ MESSAGES: Mapping[str, str] = {
     "next.round": "Ensuite : série {round} sur {rounds}.",
     "next.after_round": "Après cette série de marche : série {round} sur {rounds}.",
     "next.exercise": "Ensuite, l'exercice : {name}.",
+    "next.nothing": "C'était le dernier exercice.",
     "next.finish": "C'est le dernier exercice. Après, tu as fini.",
     "info.short": "{purpose} {cue}",
     "info.long": "{purpose} {instructions}",
