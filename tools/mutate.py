@@ -31,6 +31,8 @@ DEFAULT_MODULES = (
     "skill/routine/replies.py",
     "skill/routine/run.py",
     "skill/routine/plan.py",
+    "skill/routine/position.py",
+    "skill/routine/wording.py",
     "skill/storage/records.py",
     "skill/routine/state.py",
 )
