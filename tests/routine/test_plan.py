@@ -390,3 +390,54 @@ def test_doses_closings_and_reprompts_word_for_word() -> None:
         on,
         "",
     ]
+
+
+def sets_routine(rest_s: int):  # type: ignore[no-untyped-def]
+    """The quick routine with its toe spread in two sets per foot, ``rest_s`` apart."""
+    import json
+    from pathlib import Path
+
+    from skill.routine.catalog import parse_routine
+
+    data = json.loads((Path(__file__).parents[2] / "skill/routine/data/quick.json").read_text())
+    data["id"] = "sets"
+    spread = data["exercises"][0]
+    spread["sets"] = {"value": 2, "choice": "test"}
+    spread["rest_between_sets_s"] = {"value": rest_s, "choice": "test"}
+    return parse_routine(data, "sets.json")
+
+
+@pytest.mark.parametrize(("pace", "seconds"), [("slow", 30), ("normal", 20), ("fast", 15)])
+def test_the_rest_between_sets_closes_a_set_but_not_the_last(pace: str, seconds: int) -> None:
+    plan = compile_plan(sets_routine(20), pace)
+    cues = [c for b in plan.blocks if b.exercise == 0 for c in b.cues]
+    rests = [(i, c) for i, c in enumerate(cues) if c.position.phase == "rest" and c.kind == "pause"]
+    said = [c.text for c in cues if c.text.startswith("Rest for")]
+    # One rest per foot, after its first set only, sized by the pace.
+    assert said == [
+        f"Rest for {seconds} seconds. Next: set two, right foot.",
+        f"Rest for {seconds} seconds. Next: set two, left foot.",
+    ]
+    long_rests = [c for _, c in rests if c.seconds == pytest.approx(seconds)]
+    assert [(c.position.side, c.position.set, c.position.rep) for c in long_rests] == [
+        ("right", 1, 5),
+        ("left", 1, 5),
+    ]
+    # The rest ends the set; the runner says next for set two, on the same foot.
+    for index, cue in rests:
+        if cue.seconds == pytest.approx(seconds):
+            assert cues[index + 1].text == "Good. Say next when you're ready for set two."
+    closings = [b.cues[-1].text for b in plan.blocks if b.exercise == 0 and b.kind == "work"]
+    assert closings == [
+        "Good. Say next when you're ready for set two.",
+        "That's your right foot. Switch to your left foot, and say next when you're ready.",
+        "Good. Say next when you're ready for set two.",
+        "That's the toe spread done. Next up: marble pick up. Say next when you're ready.",
+    ]
+
+
+def test_no_rest_between_sets_when_the_data_gives_none() -> None:
+    plan = compile_plan(sets_routine(0), "normal")
+    texts = [c.text for b in plan.blocks if b.exercise == 0 for c in b.cues]
+    assert not any(t.startswith("Rest for") for t in texts)
+    assert sum(t.startswith("Set two. ") for t in texts) == 2
