@@ -16,7 +16,12 @@ from ask_sdk_model.response_envelope import ResponseEnvelope
 from skill.alexa import handlers
 from skill.alexa.envelope import fast_request_envelope, fast_response_dict
 from skill.alexa.handlers import Ask, Command
-from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
+from skill.alexa.runner import (
+    LoadRunnerInterceptor,
+    SaveRunnerInterceptor,
+    WrittenStates,
+    lift_carried,
+)
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.languages import LANGUAGES, language_of, localized_catalog, phrases
@@ -107,8 +112,9 @@ def build_skill(
         coach = coaches.get(language_of(locale)) or coaches["en"]
         return coach.settle_played_out(state, device, now)
 
-    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle))
-    builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock))
+    written = WrittenStates()  # what one turn carried on, the next one takes back
+    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle, written))
+    builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock, written=written))
     skill: CustomSkill = builder.create()
     return skill
 

@@ -29,7 +29,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.routine.plan import DEFAULT_PACE, PACES
 
@@ -284,10 +284,17 @@ class RunnerState:
 
     def to_json(self) -> dict[str, Any]:
         """The document to carry or store: never larger than MAX_STATE_BYTES encoded."""
+        return self.encode().document
+
+    def encode(self) -> Encoded:
+        """The document (as :meth:`to_json` gives it) with its compact JSON text, as a store
+        writes it (:func:`encode_json`): a turn serialises its state once."""
         document = self._document()
-        if encoded_size(document) <= MAX_STATE_BYTES:
-            return document
-        return self.shrunk()._document()
+        text = encode_json(document)
+        if len(text.encode()) <= MAX_STATE_BYTES:
+            return Encoded(document, text, whole=True)
+        document = self.shrunk()._document()
+        return Encoded(document, encode_json(document), whole=False)
 
     def shrunk(self, limit: int = MAX_STATE_BYTES) -> RunnerState:
         """A smaller state with the same counts: the details of completions go first, then
@@ -361,6 +368,15 @@ class RunnerState:
         return self.progress is None or self.progress.run not in {entry.id for entry in history}
 
 
+class Encoded(NamedTuple):
+    """A state's document and its compact JSON text; ``whole`` unless the state had to be
+    shrunk to fit MAX_STATE_BYTES (reading the document back then gives the smaller state)."""
+
+    document: dict[str, Any]
+    text: str
+    whole: bool
+
+
 class _Latest:
     """Focus on the most recently active open run."""
 
@@ -420,10 +436,13 @@ def after_turn(
     return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
 
 
+def encode_json(document: Any) -> str:
+    """Compact JSON (UTF-8 text, no NaN or infinities): the form a document is stored in."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def encoded_size(document: Any) -> int:
-    return len(
-        json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-    )
+    return len(encode_json(document).encode())
 
 
 # -- merging -----------------------------------------------------------------------------------
