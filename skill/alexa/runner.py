@@ -8,6 +8,7 @@ the unsaved state travels on in the session attributes until a later turn saves 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -65,8 +66,8 @@ class RunnerTurn:
     told: bool = False  # the runner already heard that the store can't be reached
     started: float = field(default_factory=time.monotonic)  # when the request began
     read_failed: bool = False  # this very request could not read the store
-    # The document ``loaded`` serialises to, when this turn already has it (the carried one).
-    document: dict[str, Any] | None = None
+    # How ``loaded`` serialises, when this turn already knows (it is the carried document).
+    encoded: Encoded | None = None
 
     @property
     def changed(self) -> bool:
@@ -126,6 +127,7 @@ def device_key(handler_input: HandlerInput) -> str:
     return hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def hashed_device(device_id: str) -> str:
     return hashlib.sha256(b"device:" + device_id.encode("utf-8")).hexdigest()[:16]
 
@@ -172,24 +174,22 @@ class WrittenStates:
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self.recalled = 0  # turns that took their state from here (for tests and benchmarks)
-        self._entries: dict[str, tuple[dict[str, Any], RunnerState]] = {}
+        self._entries: dict[str, tuple[Encoded, RunnerState]] = {}
         self._lock = threading.Lock()
 
-    def remember(self, key: str, document: dict[str, Any], state: RunnerState) -> None:
+    def remember(self, key: str, encoded: Encoded, state: RunnerState) -> None:
         with self._lock:
             self._entries.pop(key, None)
-            self._entries[key] = (document, state)
+            self._entries[key] = (encoded, state)
             while len(self._entries) > self.size:
                 del self._entries[next(iter(self._entries))]
 
-    def recall(
-        self, key: str, document: dict[str, Any]
-    ) -> tuple[dict[str, Any], RunnerState] | None:
-        """The document written for ``key`` and its state, if ``document`` equals it."""
+    def recall(self, key: str, document: dict[str, Any]) -> tuple[Encoded, RunnerState] | None:
+        """What was written for ``key`` (encoded) and its state, if ``document`` equals it."""
         entry = self._entries.get(key)
-        if entry is None or entry[0] != document:
+        if entry is None or entry[0].document != document:
             return None
-        if CHECK_RECALLED and not _recalled_as_read(entry[1], entry[0]):
+        if CHECK_RECALLED and not _recalled_as_read(entry[1], entry[0].document):
             return None  # (tests) reading the document would have given something else
         self.recalled += 1
         return entry
@@ -238,7 +238,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             else session_attributes(handler_input).get(SESSION_KEY)
         )
         record = None
-        document: dict[str, Any] | None = None
+        encoded: Encoded | None = None
         unsaved = unknown = told = read_failed = False
         if session is not None and not session.new and isinstance(carried, dict):
             # A carried record this service could not have written is dropped for the
@@ -247,16 +247,16 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             if record is not None:
                 recalled = self.written.recall(key, record.state)
                 if recalled is not None:
-                    document, loaded = recalled  # what this process wrote, as it wrote it
+                    encoded, loaded = recalled  # what this process wrote, as it wrote it
                     state = loaded
                 else:
                     state = loaded = RunnerState.from_json(record.state)
-                    document = state.to_json()
-                    if document != record.state:
+                    encoded = state.encode()
+                    if encoded.document != record.state:
                         # Not a state this service wrote (reading it dropped something):
                         # saving it on its version could erase what is stored, so read the
                         # store instead.
-                        record = document = None
+                        record = encoded = None
             if record is not None:
                 unsaved = carried.get("unsaved") is True
                 unknown = carried.get("unknown") is True and record.version == 0
@@ -282,7 +282,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                     # Saved with this turn whatever the turn does (loaded differs from state).
                     state = settled.latest(device, now)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, loaded, state, unsaved, unknown, told, started, read_failed, document
+            record, loaded, state, unsaved, unknown, told, started, read_failed, encoded
         )
 
 
@@ -315,17 +315,14 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             told = True
         now = self.clock()
         state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
-        encoded: Encoded | None = None
+        encoded = turn.encoded if state is turn.loaded else None
+        if encoded is None:
+            encoded = state.encode(like=turn.encoded)
         if not (turn.unsaved or state != turn.loaded):
             # Nothing to save: the state as this session sees it travels on, as this service
             # writes it (so the next turn can tell it from one it did not write).
-            if state is turn.loaded and turn.document is not None:
-                carried_state = turn.document
-            else:
-                encoded = state.encode()
-                carried_state = encoded.document
+            carried_state = encoded.document
         else:
-            encoded = state.encode()
             wanted = RunnerRecord(
                 key=record.key,
                 state=encoded.document,
@@ -367,11 +364,9 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             "unknown": turn.unknown and record.version == 0,
             "told": told,
         }
-        if carried is turn.document and state is turn.loaded:
-            self.written.remember(record.key, carried, state)
-        elif encoded is not None and carried is encoded.document and encoded.whole:
+        if carried is encoded.document and encoded.whole:
             # (A merged record, or a shrunk state, is read and checked by the next turn.)
-            self.written.remember(record.key, carried, state)
+            self.written.remember(record.key, encoded, state)
 
 
 def save_within(store: Any, record: RunnerRecord, deadline: float) -> RunnerRecord:

@@ -286,15 +286,42 @@ class RunnerState:
         """The document to carry or store: never larger than MAX_STATE_BYTES encoded."""
         return self.encode().document
 
-    def encode(self) -> Encoded:
+    def encode(self, like: Encoded | None = None) -> Encoded:
         """The document (as :meth:`to_json` gives it) with its compact JSON text, as a store
-        writes it (:func:`encode_json`): a turn serialises its state once."""
+        writes it (:func:`encode_json`): a turn serialises its state once.
+
+        ``like`` is the encoding of an earlier state: when this one differs from it only in its
+        ``progress`` (every other field the very same object, as after the usual turn), only
+        the progress is serialised again."""
+        rest = self._rest()
+        if like is not None and like.whole and _same_objects(rest, like.rest):
+            progress = self.progress.to_json() if self.progress else None
+            text = _PROGRESS_OPENING + encode_json(progress) + like.rest_text
+            if len(text.encode()) <= MAX_STATE_BYTES:
+                document = dict(like.document)  # the same keys, "progress" first
+                document["progress"] = progress
+                return Encoded(document, text, True, rest, like.rest_text)
         document = self._document()
-        text = encode_json(document)
+        progress_text = encode_json(document["progress"])
+        rest_text = "," + encode_json({k: v for k, v in document.items() if k != "progress"})[1:]
+        text = _PROGRESS_OPENING + progress_text + rest_text
         if len(text.encode()) <= MAX_STATE_BYTES:
-            return Encoded(document, text, whole=True)
+            return Encoded(document, text, True, rest, rest_text)
         document = self.shrunk()._document()
         return Encoded(document, encode_json(document), whole=False)
+
+    def _rest(self) -> tuple[Any, ...]:
+        """Every field but ``progress`` (what _document writes after it)."""
+        return (
+            self.preferences,
+            self.history,
+            self.deep,
+            self.welcomed,
+            self.floor,
+            self.summarised,
+            self.runs,
+            self.ended,
+        )
 
     def shrunk(self, limit: int = MAX_STATE_BYTES) -> RunnerState:
         """A smaller state with the same counts: the details of completions go first, then
@@ -309,7 +336,7 @@ class RunnerState:
         return state
 
     def _document(self) -> dict[str, Any]:
-        document: dict[str, Any] = {
+        document: dict[str, Any] = {  # "progress" first: see encode
             "progress": self.progress.to_json() if self.progress else None,
             "preferences": self.preferences.to_json(),
             "history": [entry.to_json() for entry in self.history],
@@ -370,11 +397,27 @@ class RunnerState:
 
 class Encoded(NamedTuple):
     """A state's document and its compact JSON text; ``whole`` unless the state had to be
-    shrunk to fit MAX_STATE_BYTES (reading the document back then gives the smaller state)."""
+    shrunk to fit MAX_STATE_BYTES (reading the document back then gives the smaller state).
+    A whole encoding also keeps the fields after ``progress`` and their text, for the next
+    :meth:`RunnerState.encode` to reuse."""
 
     document: dict[str, Any]
     text: str
     whole: bool
+    rest: tuple[Any, ...] = ()
+    rest_text: str = ""
+
+
+_PROGRESS_OPENING = '{"progress":'
+
+
+def _same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+    if len(these) != len(those):
+        return False
+    for this, that in zip(these, those, strict=True):
+        if this is not that:
+            return False
+    return True
 
 
 class _Latest:
@@ -438,7 +481,10 @@ def after_turn(
 
 def encode_json(document: Any) -> str:
     """Compact JSON (UTF-8 text, no NaN or infinities): the form a document is stored in."""
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _encode_json(document)
+
+
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def encoded_size(document: Any) -> int:

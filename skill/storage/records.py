@@ -6,6 +6,7 @@ the document *means* (and so how two of them merge) belongs to skill.routine.sta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class ProgressStore(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=4096)  # the same few runners ask turn after turn
 def runner_key(user_id: str, person_id: str | None = None) -> str:
     """The hashed key a runner's progress is stored under (never the raw Alexa id).
 
