@@ -26,7 +26,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
-from skill.routine.state import Encoded, RunnerState, after_turn
+from skill.routine.state import Encoded, RunnerState, after_turn, reads_back
 from skill.storage.records import (
     RunnerRecord,
     StoreConflict,
@@ -159,7 +159,8 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
 
 class WrittenStates:
     """The last state this process left in each runner's session attributes, with the very
-    document it carried (bounded; least recently written runners go first).
+    document it carried (bounded; least recently written runners go first), when reading that
+    document is known to give that state back (skill.routine.state.reads_back).
 
     The next turn of that session usually brings the document back: when it is equal to the
     one written here, the state is taken from here instead of being read and checked again
@@ -364,8 +365,14 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             "unknown": turn.unknown and record.version == 0,
             "told": told,
         }
-        if carried is encoded.document and encoded.whole:
-            # (A merged record, or a shrunk state, is read and checked by the next turn.)
+        if (
+            carried is encoded.document
+            and encoded.whole
+            and turn.encoded is not None  # turn.loaded reads back from its document
+            and reads_back(state, turn.loaded)
+        ):
+            # Anything else (a merged record, a shrunk state, a new session's state, a turn
+            # that did more than move the progress on) is read and checked by the next turn.
             self.written.remember(record.key, encoded, state)
 
 

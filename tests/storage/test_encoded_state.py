@@ -4,20 +4,29 @@ stored text and the size bound all come from that one text."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from typing import Any
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from skill.routine.state import (
     HISTORY_KEPT,
     MAX_STATE_BYTES,
     MAX_TEXT,
+    RUNS_KEPT,
     HistoryEntry,
     Progress,
     RunnerState,
+    after_turn,
     encode_json,
+    join,
+    reads_back,
 )
 from skill.storage import ProgressStore
 from skill.storage.records import MAX_RECORD_BYTES, RejectedState, RunnerRecord, runner_key
+from storage.test_merge_properties import progress, states
 
 
 def small_state() -> RunnerState:
@@ -69,3 +78,104 @@ def test_a_store_refuses_a_text_beyond_its_bound(store: ProgressStore) -> None:
     with pytest.raises(RejectedState):
         store.save(RunnerRecord(key, {}, 0, 1.0, encoded=text))
     assert store.load(key).version == 0
+
+
+def test_encoding_like_an_earlier_state_gives_what_a_full_encoding_gives() -> None:
+    before = small_state()
+    earlier = before.encode()
+    assert before.progress is not None
+    moved = replace(before, progress=replace(before.progress, block=3, updated_at=200.25))
+    assert moved.encode(like=earlier) == moved.encode()
+    assert moved.encode(like=earlier).text == encode_json(moved.to_json())
+    # Anything else changed (here the history, equal but not the same object): encoded anew.
+    other = replace(moved, history=(*moved.history,))
+    assert other.history is not moved.history
+    assert other.encode(like=earlier) == other.encode()
+    completed = moved.with_completion(HistoryEntry("foot-9", "foot", 300.0, 60.0))
+    assert completed.encode(like=earlier) == completed.encode()
+    assert RunnerState.from_json(completed.encode(like=earlier).document) == completed
+    # A state too large to encode whole is never encoded from an earlier text.
+    large = large_state()
+    grown = replace(large, progress=before.progress)
+    assert grown.encode(like=large.encode()) == grown.encode()
+    assert not grown.encode(like=large.encode()).whole
+
+
+valid_moves = st.fixed_dictionaries(
+    {
+        "block": st.integers(0, 40),
+        "from_cue": st.integers(0, 5),
+        "served_at": st.none() | st.just(1_800_000_100.5),
+        "updated_at": st.sampled_from([4.0, 6.0, 8.0, 1_800_000_200.25]),
+        "exercise": st.sampled_from(["calf_drops", "toe_walk", ""]),
+    }
+)
+moves = valid_moves | st.fixed_dictionaries(
+    {
+        "block": st.integers(-1, 40),
+        "from_cue": st.integers(0, 5),
+        "served_at": st.sampled_from([None, float("nan"), -1.0]),
+        "updated_at": st.sampled_from([6.0, float("inf")]),
+        "exercise": st.sampled_from(["calf_drops", "bad\x00id", "x" * 80]),
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    state=states(),
+    more=st.lists(st.tuples(st.integers(171, 190), st.sampled_from([4.0, 6.0, 9.0])), max_size=8),
+    focus=st.integers(0, 8),
+    move=moves,
+    other_run=st.sampled_from([None, "run-other", "ended", "completed", "open"]),
+    through_a_turn=st.booleans(),
+)
+def test_a_state_said_to_read_back_reads_back_exactly(
+    state: RunnerState, more: list[tuple[int, float]], focus: int, move: dict[str, Any],
+    other_run: str | None, through_a_turn: bool,
+) -> None:  # fmt: skip
+    # A session on any of the open runs, the most recent or not, with other runs crowding it.
+    runs = (*((state.progress,) if state.progress else ()), *state.runs)
+    if runs:
+        state = join(state, RunnerState(), focus=runs[focus % len(runs)].run)
+    others = tuple(progress(run, 1, at) for run, at in more)
+    state = join(state, RunnerState(runs=others), focus=_focus(state))
+    known = RunnerState.from_json(state.to_json())  # what a turn reads from its document
+    assert reads_back(known, known)
+    moved = known
+    if known.progress is not None:
+        # Another run: a new one, or one the state knows as ended, completed or open.
+        run = {
+            "ended": next((run for run, _ in known.ended), None),
+            "completed": next((entry.id for entry in known.history), None),
+            "open": next((other.run for other in known.runs), None),
+        }.get(other_run or "", other_run) or known.progress.run
+        moved = replace(known, progress=replace(known.progress, run=run, **move))
+    if through_a_turn:
+        moved = after_turn(known, moved, 1_800_000_300.0, "device")
+    event(f"reads back: {reads_back(moved, known)}")
+    event(f"entries: {len(known.runs) + len(known.ended) + (known.progress is not None)}")
+    if reads_back(moved, known) and moved.encode().whole:
+        assert RunnerState.from_json(moved.to_json()) == moved
+        assert RunnerState.from_json(moved.to_json()).to_json() == moved.to_json()
+
+
+def _focus(state: RunnerState) -> str | None:
+    return state.progress.run if state.progress else None
+
+
+def test_what_cannot_be_told_cheaply_is_left_to_a_full_read() -> None:
+    known = RunnerState.from_json(small_state().to_json())
+    assert known.progress is not None
+    assert not reads_back(replace(known, progress=replace(known.progress, block=-1)), known)
+    assert not reads_back(replace(known, progress=replace(known.progress, run="other")), known)
+    assert not reads_back(replace(known, progress=None), known)
+    assert not reads_back(replace(known, history=(*known.history,)), known)
+    crowded = replace(
+        known,
+        runs=tuple(
+            replace(known.progress, run=f"run-{n}", updated_at=float(n)) for n in range(RUNS_KEPT)
+        ),
+    )
+    assert not reads_back(replace(crowded, progress=replace(known.progress, block=3)), crowded)
+    assert reads_back(replace(known, progress=replace(known.progress, block=3)), known)
