@@ -266,7 +266,7 @@ class RunnerState:
         device keeps its own run and each completion heard is counted once. The run it came
         from is ended as of its last move: only a later move there (its device was still
         going) keeps it open."""
-        state = join(self, RunnerState())
+        state = self if self._on_latest_run() else join(self, RunnerState())
         progress = state.progress
         if not device or now is None or progress is None or progress.device == device:
             return state
@@ -277,7 +277,17 @@ class RunnerState:
             updated_at=now,
         )
         ended = _newest_ended((*state.ended, (progress.run, progress.updated_at)))
-        return join(replace(state, progress=own, ended=ended), RunnerState(), focus=own.run)
+        return _normal(replace(state, progress=own, ended=ended))
+
+    def _on_latest_run(self) -> bool:
+        """Plain, and on its most recently active open run: join(self, RunnerState()) is self
+        (the merge, focused on that run, would give the same state back)."""
+        progress, runs = self.progress, self.runs
+        if progress is None:
+            return not runs and self.is_plain()
+        if runs and (runs[0].updated_at, runs[0].run) >= (progress.updated_at, progress.run):
+            return False
+        return self.is_plain()
 
     def normalised(self, extra: Iterable[HistoryEntry] = ()) -> RunnerState:
         """The same knowledge within every bound (see :func:`join`)."""
@@ -381,10 +391,11 @@ class RunnerState:
         return parsed if parsed.is_plain() else parsed.normalised()
 
     def is_plain(self) -> bool:
-        """Already normal in the usual way (one run, a short sorted history, nothing summarised
-        or ended): reading can skip the merge that would give the same state back."""
+        """Already normal in the usual way (a short sorted history, nothing summarised or only
+        counted; each run once, newest first, no more than are kept, none of them completed):
+        reading can skip the merge that would give the same state back."""
         history = self.history
-        if self.runs or self.ended or self.summarised or self.deep or self.floor is not None:
+        if self.summarised or self.deep or self.floor is not None:
             return False
         if len(history) > HISTORY_KEPT or len({entry.id for entry in history}) != len(history):
             return False
@@ -393,7 +404,21 @@ class RunnerState:
         detailed = len(history) - DETAILED_KEPT
         if any(entry.done or entry.skipped for entry in history[: max(0, detailed)]):
             return False
-        return self.progress is None or self.progress.run not in {entry.id for entry in history}
+        progress, runs, ended = self.progress, self.runs, self.ended
+        completed = {entry.id for entry in history}
+        if progress is not None and progress.run in completed:
+            return False
+        if not runs and not ended:
+            return True
+        open_runs = (*((progress,) if progress else ()), *runs)
+        ids = {run.run for run in open_runs} | {run for run, _ in ended}
+        if len(ids) != len(open_runs) + len(ended) or len(ids) > RUNS_KEPT:
+            return False
+        if any(run.run in completed for run in runs):
+            return False
+        if any((a.updated_at, a.run) <= (b.updated_at, b.run) for a, b in itertools.pairwise(runs)):
+            return False
+        return not any((a[1], a[0]) <= (b[1], b[0]) for a, b in itertools.pairwise(ended))
 
 
 class Encoded(NamedTuple):
@@ -472,7 +497,7 @@ def after_turn(
         return state  # the same run moved on (the usual turn): nothing else to settle
     if left is not None:
         state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
-    return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
+    return _normal(state)
 
 
 def reads_back(state: RunnerState, known: RunnerState) -> bool:
@@ -517,6 +542,11 @@ def encoded_size(document: Any) -> int:
 
 def _focus_of(state: RunnerState) -> str | None:
     return state.progress.run if state.progress else None
+
+
+def _normal(state: RunnerState) -> RunnerState:
+    """``state.normalised()``, without the merge when the state is plain (already normal)."""
+    return state if state.is_plain() else join(state, RunnerState(), focus=_focus_of(state))
 
 
 def _join_deep(a: RunnerState, b: RunnerState) -> tuple[Floor | None, tuple[tuple[str, int], ...]]:

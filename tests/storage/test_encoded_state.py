@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from skill.routine import state as state_module
 from skill.routine.state import (
     HISTORY_KEPT,
     MAX_STATE_BYTES,
@@ -26,7 +28,7 @@ from skill.routine.state import (
 )
 from skill.storage import ProgressStore
 from skill.storage.records import MAX_RECORD_BYTES, RejectedState, RunnerRecord, runner_key
-from storage.test_merge_properties import progress, states
+from storage.test_merge_properties import completion, progress, states
 
 
 def small_state() -> RunnerState:
@@ -179,3 +181,85 @@ def test_what_cannot_be_told_cheaply_is_left_to_a_full_read() -> None:
     )
     assert not reads_back(replace(crowded, progress=replace(known.progress, block=3)), crowded)
     assert reads_back(replace(known, progress=replace(known.progress, block=3)), known)
+
+
+@st.composite
+def raw_states(draw: st.DrawFn) -> RunnerState:
+    """States as a document could hold them, normal or not: runs, ended runs and completions
+    drawn from one small pool of run ids (repeats, completed runs, any order, too many), half
+    of them tidied (each run once, newest first) as the merge leaves them."""
+    run = st.integers(0, 12)
+    when = st.sampled_from([1.0, 2.0, 3.0, 5.0, 8.0])
+    runs = st.builds(lambda number, block, at: progress(number, block, at), run, run, when)
+    current = draw(st.none() | runs)
+    others = draw(st.lists(runs, max_size=7))
+    ended = [(f"run-{n}", at) for n, at in draw(st.lists(st.tuples(run, when), max_size=7))]
+    if draw(st.booleans()):
+        seen = {current.run} if current else set()
+        others = [p for p in others if not (p.run in seen or seen.add(p.run))]
+        ended = [e for e in ended if not (e[0] in seen or seen.add(e[0]))]
+        others.sort(key=lambda p: (p.updated_at, p.run), reverse=True)
+        ended.sort(key=lambda e: (e[1], e[0]), reverse=True)
+    return RunnerState(
+        progress=current,
+        history=tuple(completion(number) for number in draw(st.lists(run, max_size=6))),
+        welcomed=draw(st.booleans()),
+        runs=tuple(others),
+        ended=tuple(ended),
+    )
+
+
+@settings(max_examples=800, deadline=None)
+@given(state=raw_states())
+def test_a_plain_state_is_its_own_normal_form(state: RunnerState) -> None:
+    """Reading skips the merge for a plain state: it must be what the merge would give."""
+    event(f"plain: {state.is_plain()}, with runs or ended: {bool(state.runs or state.ended)}")
+    if state.is_plain():
+        assert state.normalised() == state
+    # And the check is not so strict that reading merges again what is already normal (only
+    # a session's run kept beside the most recent ones is left to the merge).
+    normal = state.normalised()
+    assert normal.is_plain() or 1 + len(normal.runs) + len(normal.ended) > RUNS_KEPT
+
+
+def merged_latest(state: RunnerState, device: str, now: float | None) -> RunnerState:
+    """RunnerState.latest as pure merges (what the shortcuts there must give)."""
+    state = join(state, RunnerState())
+    current = state.progress
+    if not device or now is None or current is None or current.device == device:
+        return state
+    own = replace(
+        current,
+        run=f"{current.routine[:24]}-{int(now * 1000)}-{device[:8]}",
+        device=device,
+        updated_at=now,
+    )
+    ended = state_module._newest_ended((*state.ended, (current.run, current.updated_at)))
+    return join(replace(state, progress=own, ended=ended), RunnerState(), focus=own.run)
+
+
+@settings(max_examples=500, deadline=None)
+@given(state=raw_states(), device=st.sampled_from(["", "device-a", "device-b"]), read=st.booleans())
+def test_a_session_start_skips_only_merges_that_would_change_nothing(
+    state: RunnerState, device: str, read: bool
+) -> None:
+    if read:  # as a session start sees it: read from the store
+        state = RunnerState.from_json(state.to_json())
+    if state.progress is not None and device:
+        state = replace(state, progress=replace(state.progress, device="device-a"))
+    now = 1_800_000_000.0
+    assert state.latest(device, now) == merged_latest(state, device, now)
+    assert state.latest() == merged_latest(state, "", None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(before=raw_states(), after=raw_states(), same_run=st.booleans())
+def test_a_turn_skips_only_merges_that_would_change_nothing(
+    before: RunnerState, after: RunnerState, same_run: bool
+) -> None:
+    before, after = before.normalised(), after.normalised()
+    if same_run and before.progress is not None and after.progress is not None:
+        after = replace(after, progress=replace(after.progress, run=before.progress.run))
+    stamped = after_turn(before, after, 9.0, "device")
+    with mock.patch.object(state_module, "_normal", lambda state: state.normalised()):
+        assert stamped == after_turn(before, after, 9.0, "device")
