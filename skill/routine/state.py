@@ -30,7 +30,7 @@ import math
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from skill.routine.plan import DEFAULT_PACE, PACES
 
@@ -489,7 +489,7 @@ def after_turn(
     state = after
     progress = after.progress
     if progress is not None and (before.progress is None or progress != before.progress):
-        state = replace(state, progress=replace(progress, updated_at=now, device=device))
+        state = _replaced(state, progress=_replaced(progress, updated_at=now, device=device))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress
@@ -515,14 +515,18 @@ def reads_back(state: RunnerState, known: RunnerState) -> bool:
     if not _same_objects(state._rest(), known._rest()):
         return False
     progress, before = state.progress, known.progress
+    if progress is before:
+        return True  # every field the same object as known's
     if progress is None or before is None:
-        return progress is None and before is None
+        return False
     if progress.run != before.run or 1 + len(state.runs) + len(state.ended) > RUNS_KEPT:
         return False
-    try:
-        return Progress.parse(progress.to_json()) == progress
-    except Invalid:
-        return False
+    # Progress.parse(progress.to_json()) == progress, looking only at what the turn changed.
+    for name, reads_back_as_is in _PROGRESS_READ:
+        value = getattr(progress, name)
+        if value is not getattr(before, name) and not reads_back_as_is(value):
+            return False
+    return True
 
 
 def encode_json(document: Any) -> str:
@@ -538,6 +542,23 @@ def encoded_size(document: Any) -> int:
 
 
 # -- merging -----------------------------------------------------------------------------------
+
+
+_Frozen = TypeVar("_Frozen", Progress, RunnerState)
+
+
+def _replaced(value: _Frozen, **changes: Any) -> _Frozen:
+    """dataclasses.replace for Progress and RunnerState (every field is an __init__ argument,
+    nothing is computed in __init__), copying the fields instead of calling __init__ again:
+    the usual turn stamps its progress this way."""
+    copy: _Frozen = object.__new__(type(value))
+    fields = copy.__dict__
+    fields.update(value.__dict__)
+    for name, field_value in changes.items():
+        if name not in fields:
+            raise TypeError(f"{type(value).__name__} has no field {name}")
+        fields[name] = field_value
+    return copy
 
 
 def _focus_of(state: RunnerState) -> str | None:
@@ -761,3 +782,40 @@ def _count(value: Any, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
         raise Invalid  # expected a whole number in range
     return value
+
+
+def _reads(read: Any, *limits: Any, **options: Any) -> Any:
+    """A check that a progress field's value reads back as itself (see Progress.parse)."""
+
+    def check(value: Any) -> bool:
+        try:
+            return bool(read(value, *limits, **options) == value)
+        except Invalid:
+            return False
+
+    return check
+
+
+def _skipped_reads_back(value: Any) -> bool:
+    return isinstance(value, tuple) and _ids(list(value)) == value
+
+
+def _served_at_reads_back(value: Any) -> bool:
+    return value is None or _reads(_number, MAX_TIME)(value)
+
+
+# Every field of Progress with the check Progress.parse makes of it (the same order).
+_PROGRESS_READ: tuple[tuple[str, Any], ...] = (
+    ("routine", _reads(_text)),
+    ("block", _reads(_count, MAX_INDEX)),
+    ("from_cue", _reads(_count, MAX_INDEX)),
+    ("served_at", _served_at_reads_back),
+    ("lead_s", _reads(_number, MAX_SECONDS)),
+    ("run", _reads(_text)),
+    ("started_at", _reads(_number, MAX_TIME)),
+    ("plan", _reads(_text, allow_empty=True)),
+    ("exercise", _reads(_text, allow_empty=True)),
+    ("skipped", _skipped_reads_back),
+    ("updated_at", _reads(_number, MAX_TIME)),
+    ("device", _reads(_text, allow_empty=True)),
+)

@@ -4,7 +4,7 @@ stored text and the size bound all come from that one text."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 from unittest import mock
 
@@ -263,3 +263,52 @@ def test_a_turn_skips_only_merges_that_would_change_nothing(
     stamped = after_turn(before, after, 9.0, "device")
     with mock.patch.object(state_module, "_normal", lambda state: state.normalised()):
         assert stamped == after_turn(before, after, 9.0, "device")
+
+
+TEXTS = ["foot", "", "bad\x00id", "x" * 65, 5, None]
+NUMBERS = [0, 0.0, -0.0, 5, 5.5, -1.0, float("nan"), float("inf"), True, 2**40, None, "5"]
+COUNTS = [0, 3, -1, 3.0, True, 100_001, None]
+IDS = [(), ("a",), ("a", "a"), ("",), ["a"], ("a",) * 25, None]
+ANY_PROGRESS_FIELD = {
+    "routine": TEXTS,
+    "block": COUNTS,
+    "from_cue": COUNTS,
+    "served_at": NUMBERS,
+    "lead_s": NUMBERS,
+    "run": TEXTS,
+    "started_at": NUMBERS,
+    "plan": TEXTS,
+    "exercise": TEXTS,
+    "skipped": IDS,
+    "updated_at": NUMBERS,
+    "device": TEXTS,
+}
+
+
+@settings(max_examples=600, deadline=None)
+@given(values=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in ANY_PROGRESS_FIELD.items()}))
+def test_the_checks_of_a_moved_progress_are_those_of_reading_it(values: dict[str, Any]) -> None:
+    """reads_back checks the fields a turn changed with state._PROGRESS_READ: the same
+    verdict as reading the progress's document (Progress.parse)."""
+    assert [name for name, _ in state_module._PROGRESS_READ] == list(ANY_PROGRESS_FIELD)
+    assert list(ANY_PROGRESS_FIELD) == [field.name for field in fields(Progress)]
+    moved = Progress(**values)
+    read = Progress.from_json(moved.to_json())
+    checks = [check(getattr(moved, name)) for name, check in state_module._PROGRESS_READ]
+    assert all(checks) == (read == moved)
+
+
+@settings(max_examples=200, deadline=None)
+@given(state=raw_states(), at=st.floats(0, 1e10), device=st.text(max_size=3))
+def test_a_stamped_copy_is_what_dataclasses_replace_gives(
+    state: RunnerState, at: float, device: str
+) -> None:
+    moved = state_module._replaced(state, welcomed=not state.welcomed)
+    assert moved == replace(state, welcomed=not state.welcomed)
+    assert moved.history is state.history and moved is not state
+    if state.progress is not None:
+        stamped = state_module._replaced(state.progress, updated_at=at, device=device)
+        assert stamped == replace(state.progress, updated_at=at, device=device)
+        assert hash(stamped) == hash(replace(state.progress, updated_at=at, device=device))
+    with pytest.raises(TypeError):
+        state_module._replaced(state, no_such_field=1)
