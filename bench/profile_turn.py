@@ -265,6 +265,7 @@ def stopwatches(app: Any) -> Iterator[dict[str, Stopwatch]]:
         watch("save", store, "save")
         watch("state_json", RunnerState, "from_json")
         watch("state_json", RunnerState, "to_json")
+        watch("state_json", RunnerState, "encode")
         for command in COACH_COMMANDS:
             watch("engine", Coach, command)
         for renderer in ("cues_ssml", "text_ssml"):

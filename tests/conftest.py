@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helper modules
 
 from servers import serve_in_thread
 
+from skill.alexa import runner
 from skill.app import create_app
 
 # CI draws the same hypothesis examples on every run: a red CI is then a change, not a draw.
@@ -25,6 +26,20 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# A turn may take the runner's state from what its process wrote the turn before instead of
+# reading the carried document again (skill/alexa/runner.py, WrittenStates). In the tests every
+# such state is compared with a full read of the document, and a difference fails the test.
+runner.CHECK_RECALLED = True
+
+
+@pytest.fixture(autouse=True)
+def recalled_states_match_a_full_read() -> Iterator[None]:
+    seen = len(runner.RECALL_MISMATCHES)
+    yield
+    mismatches = runner.RECALL_MISMATCHES[seen:]
+    del runner.RECALL_MISMATCHES[seen:]
+    assert not mismatches, f"a recalled state differs from its document read: {mismatches[0]}"
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ the unsaved state travels on in the session attributes until a later turn saves 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
-from skill.routine.state import RunnerState, after_turn
+from skill.routine.state import Encoded, RunnerState, after_turn, reads_back
 from skill.storage.records import (
     RunnerRecord,
     StoreConflict,
@@ -64,6 +66,8 @@ class RunnerTurn:
     told: bool = False  # the runner already heard that the store can't be reached
     started: float = field(default_factory=time.monotonic)  # when the request began
     read_failed: bool = False  # this very request could not read the store
+    # How ``loaded`` serialises, when this turn already knows (it is the carried document).
+    encoded: Encoded | None = None
 
     @property
     def changed(self) -> bool:
@@ -123,6 +127,7 @@ def device_key(handler_input: HandlerInput) -> str:
     return hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def hashed_device(device_id: str) -> str:
     return hashlib.sha256(b"device:" + device_id.encode("utf-8")).hexdigest()[:16]
 
@@ -152,6 +157,59 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
     return turn
 
 
+class WrittenStates:
+    """The last state this process left in each runner's session attributes, with the very
+    document it carried (bounded; least recently written runners go first), when reading that
+    document is known to give that state back (skill.routine.state.reads_back).
+
+    The next turn of that session usually brings the document back: when it is equal to the
+    one written here, the state is taken from here instead of being read and checked again
+    (RunnerState.from_json, then a round trip). Anything else a client sends, or a turn that
+    another process answered, is read and checked as before. Equal means JSON-equal values:
+    a number written as ``1.0`` and sent back as ``1`` or ``true`` is the same value.
+
+    The documents are the ones put in the answers' session attributes, not copies: an answer
+    is serialised as it is (skill.app), never changed in place.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.recalled = 0  # turns that took their state from here (for tests and benchmarks)
+        self._entries: dict[str, tuple[Encoded, RunnerState]] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, key: str, encoded: Encoded, state: RunnerState) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            self._entries[key] = (encoded, state)
+            while len(self._entries) > self.size:
+                del self._entries[next(iter(self._entries))]
+
+    def recall(self, key: str, document: dict[str, Any]) -> tuple[Encoded, RunnerState] | None:
+        """What was written for ``key`` (encoded) and its state, if ``document`` equals it."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0].document != document:
+            return None
+        if CHECK_RECALLED and not _recalled_as_read(entry[1], entry[0].document):
+            return None  # (tests) reading the document would have given something else
+        self.recalled += 1
+        return entry
+
+
+# Tests set this: every recalled state is compared with a full read of its document, and any
+# difference is listed in RECALL_MISMATCHES (and the full read is used).
+CHECK_RECALLED = False
+RECALL_MISMATCHES: list[tuple[dict[str, Any], RunnerState, RunnerState]] = []
+
+
+def _recalled_as_read(recalled: RunnerState, document: dict[str, Any]) -> bool:
+    read = RunnerState.from_json(document)
+    if read == recalled and read.to_json() == document:
+        return True
+    RECALL_MISMATCHES.append((document, recalled, read))
+    return False
+
+
 # (state, device, now, request locale) -> the state with a run another device played out to its
 # end recorded as finished (Coach.settle_played_out, in the request's language).
 Settle = Callable[[RunnerState, str, float, str | None], RunnerState]
@@ -159,11 +217,16 @@ Settle = Callable[[RunnerState, str, float, str | None], RunnerState]
 
 class LoadRunnerInterceptor(AbstractRequestInterceptor):
     def __init__(
-        self, store: Any, clock: Callable[[], float] = time.time, settle: Settle | None = None
+        self,
+        store: Any,
+        clock: Callable[[], float] = time.time,
+        settle: Settle | None = None,
+        written: WrittenStates | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.settle = settle
+        self.written = written if written is not None else WrittenStates()
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.monotonic()
@@ -176,17 +239,25 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             else session_attributes(handler_input).get(SESSION_KEY)
         )
         record = None
+        encoded: Encoded | None = None
         unsaved = unknown = told = read_failed = False
         if session is not None and not session.new and isinstance(carried, dict):
             # A carried record this service could not have written is dropped for the
             # stored one: the store still holds everything saved so far.
             record = record_from_session(key, carried)
             if record is not None:
-                state = loaded = RunnerState.from_json(record.state)
-                if state.to_json() != record.state:
-                    # Not a state this service wrote (reading it dropped something): saving
-                    # it on its version could erase what is stored, so read the store instead.
-                    record = None
+                recalled = self.written.recall(key, record.state)
+                if recalled is not None:
+                    encoded, loaded = recalled  # what this process wrote, as it wrote it
+                    state = loaded
+                else:
+                    state = loaded = RunnerState.from_json(record.state)
+                    encoded = state.encode()
+                    if encoded.document != record.state:
+                        # Not a state this service wrote (reading it dropped something):
+                        # saving it on its version could erase what is stored, so read the
+                        # store instead.
+                        record = encoded = None
             if record is not None:
                 unsaved = carried.get("unsaved") is True
                 unknown = carried.get("unknown") is True and record.version == 0
@@ -212,7 +283,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                     # Saved with this turn whatever the turn does (loaded differs from state).
                     state = settled.latest(device, now)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, loaded, state, unsaved, unknown, told, started, read_failed
+            record, loaded, state, unsaved, unknown, told, started, read_failed, encoded
         )
 
 
@@ -222,10 +293,12 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         store: Any,
         clock: Callable[[], float] = time.time,
         budget_s: float = SAVE_BUDGET_S,
+        written: WrittenStates | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.budget_s = budget_s
+        self.written = written if written is not None else WrittenStates()
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         turn = handler_input.attributes_manager.request_attributes.get(REQUEST_KEY)
@@ -243,13 +316,20 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             told = True
         now = self.clock()
         state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
+        encoded = turn.encoded if state is turn.loaded else None
+        if encoded is None:
+            encoded = state.encode(like=turn.encoded)
         if not (turn.unsaved or state != turn.loaded):
             # Nothing to save: the state as this session sees it travels on, as this service
             # writes it (so the next turn can tell it from one it did not write).
-            carried_state = state.to_json()
+            carried_state = encoded.document
         else:
             wanted = RunnerRecord(
-                key=record.key, state=state.to_json(), version=record.version, turn_at=now
+                key=record.key,
+                state=encoded.document,
+                version=record.version,
+                turn_at=now,
+                encoded=encoded.text,
             )
             try:
                 if turn.read_failed and not ending:
@@ -276,14 +356,24 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
                         say.append(STORE_SENTENCES["not_saved"])
         if say and not session_over:  # a SessionEndedRequest's answer is never spoken
             add_sentences(response, say, before=turn.read_failed)
+        carried = record.state if carried_state is None else carried_state
         session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
-            "state": record.state if carried_state is None else carried_state,
+            "state": carried,
             "unsaved": unsaved,
             "unknown": turn.unknown and record.version == 0,
             "told": told,
         }
+        if (
+            carried is encoded.document
+            and encoded.whole
+            and turn.encoded is not None  # turn.loaded reads back from its document
+            and reads_back(state, turn.loaded)
+        ):
+            # Anything else (a merged record, a shrunk state, a new session's state, a turn
+            # that did more than move the progress on) is read and checked by the next turn.
+            self.written.remember(record.key, encoded, state)
 
 
 def save_within(store: Any, record: RunnerRecord, deadline: float) -> RunnerRecord:

@@ -5,18 +5,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
+from ask_sdk_core.attributes_manager import AttributesManager
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.utils import RESPONSE_FORMAT_VERSION
 from ask_sdk_model.request_envelope import RequestEnvelope
 from ask_sdk_model.response_envelope import ResponseEnvelope
+from ask_sdk_runtime.utils import UserAgentManager
 
 from skill.alexa import handlers
 from skill.alexa.envelope import fast_request_envelope, fast_response_dict
 from skill.alexa.handlers import Ask, Command
-from skill.alexa.runner import LoadRunnerInterceptor, SaveRunnerInterceptor, lift_carried
+from skill.alexa.runner import (
+    LoadRunnerInterceptor,
+    SaveRunnerInterceptor,
+    WrittenStates,
+    lift_carried,
+)
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.languages import LANGUAGES, language_of, localized_catalog, phrases
@@ -107,10 +116,59 @@ def build_skill(
         coach = coaches.get(language_of(locale)) or coaches["en"]
         return coach.settle_played_out(state, device, now)
 
-    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle))
-    builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock))
-    skill: CustomSkill = builder.create()
-    return skill
+    written = WrittenStates()  # what one turn carried on, the next one takes back
+    builder.add_global_request_interceptor(LoadRunnerInterceptor(store, clock, settle, written))
+    builder.add_global_response_interceptor(SaveRunnerInterceptor(store, clock, written=written))
+    return LeanSkill(skill_configuration=builder.skill_configuration)
+
+
+class LeanSkill(CustomSkill):
+    """ask-sdk's CustomSkill, invoked without what this skill never configures: no API client
+    (no service client factory per request), no response templates (no template factory), no
+    persistence adapter, no skill id (the web layer checks it). The session attributes are
+    copied one level deep instead of deep: every handler and interceptor only sets or removes
+    top-level keys. The dispatch itself (interceptors, handler chain, exception handlers) is
+    ask-sdk's."""
+
+    def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
+        configured: tuple[Any, ...] = (
+            self.api_client,
+            self.persistence_adapter,
+            self.loaders,
+            self.skill_id,  # (checked by the web layer, skill.web.verification)
+        )
+        if any(configured):
+            envelope: ResponseEnvelope = super().invoke(request_envelope, context)
+            return envelope
+        attributes = ShallowAttributes(request_envelope)
+        handler_input = HandlerInput(
+            request_envelope=request_envelope, attributes_manager=attributes, context=context
+        )
+        response = self.request_dispatcher.dispatch(handler_input=handler_input)
+        return ResponseEnvelope(
+            response=response,
+            version=RESPONSE_FORMAT_VERSION,
+            session_attributes=(
+                attributes.session_attributes if request_envelope.session is not None else None
+            ),
+            user_agent=UserAgentManager.get_user_agent(),
+        )
+
+
+class ShallowAttributes(AttributesManager):
+    """AttributesManager without a persistence tier, copying the session attributes one level
+    deep (ask-sdk deep-copies them: the largest cost of building one, and not needed here)."""
+
+    def __init__(self, request_envelope: RequestEnvelope) -> None:
+        self._request_envelope = request_envelope
+        self._persistence_adapter = cast(Any, None)
+        self._persistence_attributes: dict[str, Any] = {}
+        self._request_attributes: dict[str, Any] = {}
+        session = request_envelope.session
+        self._session_attributes: dict[str, Any] | None = (
+            None if session is None else dict(session.attributes or {})
+        )
+        self._persistent_attributes_set = False
 
 
 class EnvelopeSerializer(DefaultSerializer):

@@ -27,9 +27,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from skill.routine.plan import DEFAULT_PACE, PACES
 
@@ -265,7 +266,7 @@ class RunnerState:
         device keeps its own run and each completion heard is counted once. The run it came
         from is ended as of its last move: only a later move there (its device was still
         going) keeps it open."""
-        state = join(self, RunnerState())
+        state = self if self._on_latest_run() else join(self, RunnerState())
         progress = state.progress
         if not device or now is None or progress is None or progress.device == device:
             return state
@@ -276,7 +277,17 @@ class RunnerState:
             updated_at=now,
         )
         ended = _newest_ended((*state.ended, (progress.run, progress.updated_at)))
-        return join(replace(state, progress=own, ended=ended), RunnerState(), focus=own.run)
+        return _normal(replace(state, progress=own, ended=ended))
+
+    def _on_latest_run(self) -> bool:
+        """Plain, and on its most recently active open run: join(self, RunnerState()) is self
+        (the merge, focused on that run, would give the same state back)."""
+        progress, runs = self.progress, self.runs
+        if progress is None:
+            return not runs and self.is_plain()
+        if runs and (runs[0].updated_at, runs[0].run) >= (progress.updated_at, progress.run):
+            return False
+        return self.is_plain()
 
     def normalised(self, extra: Iterable[HistoryEntry] = ()) -> RunnerState:
         """The same knowledge within every bound (see :func:`join`)."""
@@ -284,10 +295,44 @@ class RunnerState:
 
     def to_json(self) -> dict[str, Any]:
         """The document to carry or store: never larger than MAX_STATE_BYTES encoded."""
+        return self.encode().document
+
+    def encode(self, like: Encoded | None = None) -> Encoded:
+        """The document (as :meth:`to_json` gives it) with its compact JSON text, as a store
+        writes it (:func:`encode_json`): a turn serialises its state once.
+
+        ``like`` is the encoding of an earlier state: when this one differs from it only in its
+        ``progress`` (every other field the very same object, as after the usual turn), only
+        the progress is serialised again."""
+        rest = self._rest()
+        if like is not None and like.whole and _same_objects(rest, like.rest):
+            progress = self.progress.to_json() if self.progress else None
+            text = _PROGRESS_OPENING + encode_json(progress) + like.rest_text
+            if len(text.encode()) <= MAX_STATE_BYTES:
+                document = dict(like.document)  # the same keys, "progress" first
+                document["progress"] = progress
+                return Encoded(document, text, True, rest, like.rest_text)
         document = self._document()
-        if encoded_size(document) <= MAX_STATE_BYTES:
-            return document
-        return self.shrunk()._document()
+        progress_text = encode_json(document["progress"])
+        rest_text = "," + encode_json({k: v for k, v in document.items() if k != "progress"})[1:]
+        text = _PROGRESS_OPENING + progress_text + rest_text
+        if len(text.encode()) <= MAX_STATE_BYTES:
+            return Encoded(document, text, True, rest, rest_text)
+        document = self.shrunk()._document()
+        return Encoded(document, encode_json(document), whole=False)
+
+    def _rest(self) -> tuple[Any, ...]:
+        """Every field but ``progress`` (what _document writes after it)."""
+        return (
+            self.preferences,
+            self.history,
+            self.deep,
+            self.welcomed,
+            self.floor,
+            self.summarised,
+            self.runs,
+            self.ended,
+        )
 
     def shrunk(self, limit: int = MAX_STATE_BYTES) -> RunnerState:
         """A smaller state with the same counts: the details of completions go first, then
@@ -302,7 +347,7 @@ class RunnerState:
         return state
 
     def _document(self) -> dict[str, Any]:
-        document: dict[str, Any] = {
+        document: dict[str, Any] = {  # "progress" first: see encode
             "progress": self.progress.to_json() if self.progress else None,
             "preferences": self.preferences.to_json(),
             "history": [entry.to_json() for entry in self.history],
@@ -346,10 +391,11 @@ class RunnerState:
         return parsed if parsed.is_plain() else parsed.normalised()
 
     def is_plain(self) -> bool:
-        """Already normal in the usual way (one run, a short sorted history, nothing summarised
-        or ended): reading can skip the merge that would give the same state back."""
+        """Already normal in the usual way (a short sorted history, nothing summarised or only
+        counted; each run once, newest first, no more than are kept, none of them completed):
+        reading can skip the merge that would give the same state back."""
         history = self.history
-        if self.runs or self.ended or self.summarised or self.deep or self.floor is not None:
+        if self.summarised or self.deep or self.floor is not None:
             return False
         if len(history) > HISTORY_KEPT or len({entry.id for entry in history}) != len(history):
             return False
@@ -358,7 +404,41 @@ class RunnerState:
         detailed = len(history) - DETAILED_KEPT
         if any(entry.done or entry.skipped for entry in history[: max(0, detailed)]):
             return False
-        return self.progress is None or self.progress.run not in {entry.id for entry in history}
+        progress, runs, ended = self.progress, self.runs, self.ended
+        completed = {entry.id for entry in history}
+        if progress is not None and progress.run in completed:
+            return False
+        if not runs and not ended:
+            return True
+        open_runs = (*((progress,) if progress else ()), *runs)
+        ids = {run.run for run in open_runs} | {run for run, _ in ended}
+        if len(ids) != len(open_runs) + len(ended) or len(ids) > RUNS_KEPT:
+            return False
+        if any(run.run in completed for run in runs):
+            return False
+        if any((a.updated_at, a.run) <= (b.updated_at, b.run) for a, b in itertools.pairwise(runs)):
+            return False
+        return not any((a[1], a[0]) <= (b[1], b[0]) for a, b in itertools.pairwise(ended))
+
+
+class Encoded(NamedTuple):
+    """A state's document and its compact JSON text; ``whole`` unless the state had to be
+    shrunk to fit MAX_STATE_BYTES (reading the document back then gives the smaller state).
+    A whole encoding also keeps the fields after ``progress`` and their text, for the next
+    :meth:`RunnerState.encode` to reuse."""
+
+    document: dict[str, Any]
+    text: str
+    whole: bool
+    rest: tuple[Any, ...] = ()
+    rest_text: str = ""
+
+
+_PROGRESS_OPENING = '{"progress":'
+
+
+def _same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 class _Latest:
@@ -409,7 +489,7 @@ def after_turn(
     state = after
     progress = after.progress
     if progress is not None and (before.progress is None or progress != before.progress):
-        state = replace(state, progress=replace(progress, updated_at=now, device=device))
+        state = _replaced(state, progress=_replaced(progress, updated_at=now, device=device))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress
@@ -417,20 +497,77 @@ def after_turn(
         return state  # the same run moved on (the usual turn): nothing else to settle
     if left is not None:
         state = replace(state, ended=_newest_ended((*state.ended, (left.run, now))))
-    return join(state, RunnerState(), focus=state.progress.run if state.progress else None)
+    return _normal(state)
+
+
+def reads_back(state: RunnerState, known: RunnerState) -> bool:
+    """Whether reading ``state``'s document gives ``state`` back (``from_json(to_json())``,
+    when the document is whole), given that it does for ``known``, a state read from a
+    document (or one this function approved).
+
+    Told cheaply for the usual turn, where only the progress of the same run moved on: every
+    other field the very same object, the progress valid, and no more runs than are kept (a
+    run that moved is the most recent one: with more, another would drop out of those kept).
+    False whenever it cannot be told so cheaply: reading the document then tells.
+    """
+    if state is known:
+        return True
+    if not _same_objects(state._rest(), known._rest()):
+        return False
+    progress, before = state.progress, known.progress
+    if progress is before:
+        return True  # every field the same object as known's
+    if progress is None or before is None:
+        return False
+    if progress.run != before.run or 1 + len(state.runs) + len(state.ended) > RUNS_KEPT:
+        return False
+    # Progress.parse(progress.to_json()) == progress, looking only at what the turn changed.
+    for name, reads_back_as_is in _PROGRESS_READ:
+        value = getattr(progress, name)
+        if value is not getattr(before, name) and not reads_back_as_is(value):
+            return False
+    return True
+
+
+def encode_json(document: Any) -> str:
+    """Compact JSON (UTF-8 text, no NaN or infinities): the form a document is stored in."""
+    return _encode_json(document)
+
+
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def encoded_size(document: Any) -> int:
-    return len(
-        json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-    )
+    return len(encode_json(document).encode())
 
 
 # -- merging -----------------------------------------------------------------------------------
 
 
+_Frozen = TypeVar("_Frozen", Progress, RunnerState)
+
+
+def _replaced(value: _Frozen, **changes: Any) -> _Frozen:
+    """dataclasses.replace for Progress and RunnerState (every field is an __init__ argument,
+    nothing is computed in __init__), copying the fields instead of calling __init__ again:
+    the usual turn stamps its progress this way."""
+    copy: _Frozen = object.__new__(type(value))
+    fields = copy.__dict__
+    fields.update(value.__dict__)
+    for name, field_value in changes.items():
+        if name not in fields:
+            raise TypeError(f"{type(value).__name__} has no field {name}")
+        fields[name] = field_value
+    return copy
+
+
 def _focus_of(state: RunnerState) -> str | None:
     return state.progress.run if state.progress else None
+
+
+def _normal(state: RunnerState) -> RunnerState:
+    """``state.normalised()``, without the merge when the state is plain (already normal)."""
+    return state if state.is_plain() else join(state, RunnerState(), focus=_focus_of(state))
 
 
 def _join_deep(a: RunnerState, b: RunnerState) -> tuple[Floor | None, tuple[tuple[str, int], ...]]:
@@ -645,3 +782,40 @@ def _count(value: Any, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
         raise Invalid  # expected a whole number in range
     return value
+
+
+def _reads(read: Any, *limits: Any, **options: Any) -> Any:
+    """A check that a progress field's value reads back as itself (see Progress.parse)."""
+
+    def check(value: Any) -> bool:
+        try:
+            return bool(read(value, *limits, **options) == value)
+        except Invalid:
+            return False
+
+    return check
+
+
+def _skipped_reads_back(value: Any) -> bool:
+    return isinstance(value, tuple) and _ids(list(value)) == value
+
+
+def _served_at_reads_back(value: Any) -> bool:
+    return value is None or _reads(_number, MAX_TIME)(value)
+
+
+# Every field of Progress with the check Progress.parse makes of it (the same order).
+_PROGRESS_READ: tuple[tuple[str, Any], ...] = (
+    ("routine", _reads(_text)),
+    ("block", _reads(_count, MAX_INDEX)),
+    ("from_cue", _reads(_count, MAX_INDEX)),
+    ("served_at", _served_at_reads_back),
+    ("lead_s", _reads(_number, MAX_SECONDS)),
+    ("run", _reads(_text)),
+    ("started_at", _reads(_number, MAX_TIME)),
+    ("plan", _reads(_text, allow_empty=True)),
+    ("exercise", _reads(_text, allow_empty=True)),
+    ("skipped", _skipped_reads_back),
+    ("updated_at", _reads(_number, MAX_TIME)),
+    ("device", _reads(_text, allow_empty=True)),
+)

@@ -38,8 +38,8 @@ from skill.storage.records import (
     StoreConflict,
     StoreError,
     StoreUnavailable,
-    encode_state,
     merge,
+    record_text,
 )
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class DynamoDBStore:
         return _record_from_item(key, response.get("Item"))
 
     def save(self, record: RunnerRecord) -> RunnerRecord:
-        encode_state(record.state)  # the same bound as every store: never more than it can load
+        record_text(record)  # the same bound as every store: never more than it can load
         # Writers of one runner in this process take turns instead of racing: under load a
         # race is lost by all but one, over and over (seen with many devices of one runner).
         lock = self._key_locks[hash(record.key) % len(self._key_locks)]

@@ -6,9 +6,10 @@ the document *means* (and so how two of them merge) belongs to skill.routine.sta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from skill.routine.state import MAX_STATE_BYTES, RunnerState, join
@@ -26,6 +27,9 @@ class RunnerRecord:
     state: dict[str, Any]  # the JSON document ({} when the runner is new)
     version: int = 0  # 0 = never stored
     turn_at: float = 0.0  # epoch seconds of the turn that produced this state
+    # ``state`` as compact JSON (RunnerState.encode's text), when the writer already has it:
+    # a store then writes it without serialising the state again.
+    encoded: str | None = field(default=None, compare=False, repr=False)
 
 
 class StoreError(Exception):
@@ -74,6 +78,7 @@ class ProgressStore(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=4096)  # the same few runners ask turn after turn
 def runner_key(user_id: str, person_id: str | None = None) -> str:
     """The hashed key a runner's progress is stored under (never the raw Alexa id).
 
@@ -108,6 +113,16 @@ def merge(stored: RunnerRecord, mine: RunnerRecord) -> RunnerRecord:
         version=stored.version,
         turn_at=max(stored.turn_at, mine.turn_at),
     )
+
+
+def record_text(record: RunnerRecord) -> str:
+    """The record's state as stored (see encode_state), reusing the writer's text if any."""
+    text = record.encoded
+    if text is None:
+        return encode_state(record.state)
+    if len(text.encode("utf-8")) > MAX_RECORD_BYTES:
+        raise RejectedState(f"the runner's state is larger than {MAX_RECORD_BYTES} bytes")
+    return text
 
 
 def encode_state(state: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from skill.storage.records import (
     StoreUnavailable,
     encode_state,
     merge,
+    record_text,
 )
 
 BUSY_TIMEOUT_S = 5.0  # how long a write waits for another writer's lock: inside Alexa's 8 s
@@ -80,7 +81,7 @@ class SQLiteStore:
             raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
 
     def save(self, record: RunnerRecord) -> RunnerRecord:
-        state_json = _to_json(record.state)
+        state_json = record_text(record)
         self._count("writes")
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_S):
             raise StoreUnavailable(f"SQLite store {self.path}: another write took too long")
