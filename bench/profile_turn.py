@@ -81,6 +81,13 @@ class StageReport:
 
 @contextmanager
 def patched(target: Any, name: str, value: Any) -> Iterator[None]:
+    if isinstance(target, type) and name not in target.__dict__:  # inherited: shadow it
+        setattr(target, name, value)
+        try:
+            yield
+        finally:
+            delattr(target, name)
+        return
     original = target.__dict__[name] if isinstance(target, type) else getattr(target, name)
     setattr(target, name, value)
     try:
@@ -232,7 +239,7 @@ def stopwatches(app: Any) -> Iterator[dict[str, Stopwatch]]:
     """Wrap the functions that bound each stage of ``app``'s turn in stopwatches (those the
     app still has: the skill code may change under the benchmark)."""
     import skill.app as app_module
-    import skill.routine.engine as engine_module
+    import skill.routine.replies as replies_module
     from skill.routine.engine import Coach
     from skill.routine.state import RunnerState
 
@@ -242,8 +249,9 @@ def stopwatches(app: Any) -> Iterator[dict[str, Stopwatch]]:
     with ExitStack() as stack:
 
         def watch(name: str, target: Any, attribute: str) -> None:
-            if isinstance(target, type):
-                original = target.__dict__.get(attribute)
+            if isinstance(target, type):  # the class's own or inherited (Coach's mixins)
+                owner = next((k for k in target.__mro__ if attribute in k.__dict__), None)
+                original = owner.__dict__[attribute] if owner is not None else None
             else:
                 original = getattr(target, attribute, None)
             if original is None:
@@ -269,7 +277,7 @@ def stopwatches(app: Any) -> Iterator[dict[str, Stopwatch]]:
         for command in COACH_COMMANDS:
             watch("engine", Coach, command)
         for renderer in ("cues_ssml", "text_ssml"):
-            watch("ssml", engine_module, renderer)
+            watch("ssml", replies_module, renderer)
         stack.enter_context(patched(app, "wsgi_app", watches["total"].wrap(app.wsgi_app)))
         yield watches
 
