@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from skill.routine import state as state_module
@@ -165,6 +165,14 @@ operations = st.lists(
 
 @settings(deadline=None)
 @given(operations)
+@example(  # a device holds an old completion while the others record eight newer ones
+    [
+        *[("load", 0), ("load", 1), ("load", 2), ("complete", 0), ("complete", 0)],
+        *[("complete", 1), ("complete", 2), ("save", 0), ("save", 1), ("complete", 0)],
+        *[("complete", 0), ("complete", 1), ("complete", 1), ("save", 0), ("complete", 0)],
+        ("complete", 0),
+    ]
+)
 def test_interleaved_devices_count_every_completion_exactly_once(
     steps: list[tuple[str, int]],
 ) -> None:
@@ -187,7 +195,12 @@ def test_interleaved_devices_count_every_completion_exactly_once(
                 pending[device] = 0
         for session in sessions.values():
             store = join(store, session)
-        assert store.total_completed() == made
+        # Exactly once - except the documented limit: a completion that reaches the store late,
+        # after more than HISTORY_KEPT + SUMMARY_KEPT newer ones (7 here), may be left out.
+        # Never counted twice.
+        keys = [completion(number).key for number in range(made)]
+        could_be_late = sum(1 for key in keys if sum(other > key for other in keys) > 4 + 3)
+        assert made - could_be_late <= store.total_completed() <= made
         assert len(store.history) <= 4
 
 
