@@ -66,6 +66,13 @@ class Heard:
             self._released = True
 
 
+def begins_release(text: str, said: str, release: str) -> bool:
+    """Whether a response opens with ``release`` and the runner heard it - or began to: one
+    who barges in on the release words themselves has been told to release, and stopped the
+    coach saying the rest."""
+    return text.startswith(release) and (said.startswith(release) or bool(said.strip()))
+
+
 def rep_before(plan: Plan, block_index: int, from_cue: int) -> Rep | None:
     """The rep before the one a response starts at: the one its release words close."""
     block = plan.blocks[block_index]
@@ -95,7 +102,7 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         said = words(turn.heard_text)
         served = progress is not None and progress.get("served_at") is not None
         if not served or progress is None or progress.get("routine") != routine:
-            if any(said.startswith(r) for r in releases):
+            if any(begins_release(text, said, r) for r in releases):
                 # An answer that first closes a rep: the one before the place it leaves the
                 # runner waiting at (a faster device may already be in that next rep, which
                 # the release words cut short: it is done again from its start, as the answer
@@ -115,7 +122,7 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
             raise AssertionError(f"response does not end with its block: {text!r}")
         lead = text[: len(text) - len(body)].strip()
         lead_heard = said[: len(lead)]
-        if any(lead_heard.startswith(r) for r in releases):
+        if any(begins_release(text, lead_heard, r) for r in releases):
             heard.release(rep_before(plan, block_index, from_cue))  # closed out loud
         following = turns[number + 1] if number + 1 < len(turns) else None
         asked_next = following is not None and following.intent == "NextStepIntent"
