@@ -48,6 +48,7 @@ class Heard:
     finished: list[Rep] = field(default_factory=list)  # once per performance
     blocks_heard_to_end: list[tuple[int, int]] = field(default_factory=list)  # (turn, block)
     blocks_served: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, block, cue)
+    run_of: dict[int, str] = field(default_factory=dict)  # turn -> the run it served
     # Reps a barge-in left undecidable: a device at 1.25x with no reaction had heard their
     # release, one at 0.8x asking 4 s later had not; with two or more of them, the skill can
     # honour "never replayed" or "never dropped" for them, not both.
@@ -117,6 +118,7 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         block_index, from_cue = int(progress["block"]), int(progress["from_cue"])
         block = plan.blocks[block_index]
         heard.blocks_served.append((number, block_index, from_cue))
+        heard.run_of[number] = str(progress.get("run"))
         body = words(spoken_text(f"<speak>{body_ssml(block.cues[from_cue:])}</speak>"))
         if not text.endswith(body):
             raise AssertionError(f"response does not end with its block: {text!r}")
