@@ -128,7 +128,9 @@ def test_any_conversation_reaches_the_end_once_and_never_replays_or_drops_a_rep(
     for turn, block in heard.blocks_heard_to_end:
         run = heard.run_of[turn]
         later = [
-            b for t, b, _ in heard.blocks_served if t > turn and b == block and heard.run_of[t] == run
+            b
+            for t, b, _ in heard.blocks_served
+            if t > turn and b == block and heard.run_of[t] == run
         ]
         assert not later, (block, turn)
     assert set(entry.done) | set(entry.skipped) == {e.id for e in plan.routine.exercises}
