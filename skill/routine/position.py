@@ -77,6 +77,9 @@ def resume_target(m: Moment) -> Target:
     k = max(0, block.unit_at(m.hi))
     unit = block.units[k]
     if is_timed(block) and m.hi < unit.end:
+        if m.early < unit.start + 1:
+            # A slow device may not have heard the round begin: it begins again, from its words.
+            return _target(block, k, m.lo)
         cue = int(m.hi)
         fraction = m.hi - cue
         silence = 0.0

@@ -182,6 +182,21 @@ def test_whats_next_between_the_halves_of_a_long_set_names_the_rep(echo_at: Echo
     )
 
 
+def test_a_question_as_a_round_begins_on_a_slow_device_begins_the_round_again(
+    echo_at: EchoAt,
+) -> None:
+    echo = echo_at(rate=0.8)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "toe walk|toe_walk"}, after=2.0)
+    walk = echo.say("NextStepIntent", after=2.0)
+    answer = echo.say("RepsLeftIntent", barge_in=7.0)
+    assert walk.heard_text.endswith("Up on your toes, and")  # the words to start, cut short
+    assert answer.text.startswith(
+        "You're on about round one of three of the toe walk: two more rounds after this. "
+        "Round one of three. Up on your toes, and walk. Halfway."
+    )
+
+
 def test_questions_between_blocks_are_answered_and_the_coach_waits(echo_at: EchoAt) -> None:
     echo = echo_at(rate=1.0)
     start_foot_routine(echo)

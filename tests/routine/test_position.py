@@ -220,8 +220,14 @@ def test_a_walk_goes_on_where_it_was_with_the_rest_of_the_silence() -> None:
     assert resume_target(mostly) == Target(0, False, 3, 0.0)
     barely = moment(WALK, progress(), T0 + 21.65)  # barely begun: said again
     assert resume_target(barely) == Target(0, False, 2, 0.0)
-    over = moment(WALK, progress(), T0 + 52.5)  # the second round's words said
-    assert resume_target(over).cue == 8  # the rest of its silence first
+    # The second round's words said on the fastest device, not yet on the slowest: the round
+    # begins again, from its words.
+    begun = moment(WALK, progress(), T0 + 52.5)
+    assert begun.hi == pytest.approx(7.074) and begun.early == pytest.approx(5.99)
+    assert resume_target(begun) == Target(1, False, 6)
+    said = moment(WALK, progress(), T0 + 56.0)  # said on every device: the rest of its silence
+    assert said.early == pytest.approx(7 + 0.9 / 10)
+    assert resume_target(said) == Target(1, False, 8, pytest.approx(5.76))  # type: ignore[arg-type]
     assert seconds_left_in_round(moment(WALK, progress(served_at=None), T0)) is None
 
 
@@ -342,5 +348,6 @@ def test_after_an_interruption_the_runner_waits_at_the_rep_to_resume_or_the_next
     end = plan.blocks[plan.last]
     assert waiting_after(plan, Moment(end, "finished", 0, 1, 1, 1)) == (plan.last, 0)
     final = plan.blocks[plan.last - 1]
-    ending = Moment(final, "playing", 0, final.work_end - 1, final.work_end, final.work_end)
+    end = final.work_end
+    ending = Moment(final, "playing", 0, end - 1, end, end - 0.5, end - 1)
     assert waiting_after(plan, ending) == (plan.last, 0)
