@@ -333,7 +333,8 @@ class _Builder:
         if not last_group:
             sides = list(exercise.sides)
             following = sides[sides.index(side) + 1] if side in sides[:-1] else None
-            if following:
+            # A foot's sets all come before the other foot's: switch after its last set only.
+            if following and upcoming > exercise.set_count:
                 return p("closing.side", side=p.side(side), following=p.side(following))
             return p("closing.set", set=p.number(upcoming))
         if index + 1 < len(self.routine.exercises):
