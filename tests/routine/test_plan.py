@@ -192,6 +192,14 @@ def test_a_routine_with_several_sets_rests_between_them_and_counts_them() -> Non
     texts = [c.text for b in plan.blocks if b.exercise == 0 for c in b.cues]
     assert "Rest for 20 seconds. Next: set two, right foot." in texts
     assert any(t.startswith("Set two. ") for t in texts)
+    # Both sets of the right foot, then both of the left: the feet switch after a second set.
+    closings = [b.cues[-1].text for b in plan.blocks if b.exercise == 0 and b.kind == "work"]
+    assert closings == [
+        "Good. Say next when you're ready for set two.",
+        "That's your right foot. Switch to your left foot, and say next when you're ready.",
+        "Good. Say next when you're ready for set two.",
+        "That's the toe spread done. Next up: marble pick up. Say next when you're ready.",
+    ]
     coach = Coach(Catalog([routine]))
     state = coach.start(RunnerState(preferences=Preferences(), welcomed=True), "sets", 0).state
     state = coach.next(state, 100).state  # the first set plays from t=100
