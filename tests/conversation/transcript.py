@@ -48,7 +48,6 @@ class Heard:
     finished: list[Rep] = field(default_factory=list)  # once per performance
     blocks_heard_to_end: list[tuple[int, int]] = field(default_factory=list)  # (turn, block)
     blocks_served: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, block, cue)
-    run_of: dict[int, str] = field(default_factory=dict)  # turn -> the run it served
     # Reps a barge-in left undecidable: a device at 1.25x with no reaction had heard their
     # release, one at 0.8x asking 4 s later had not; with two or more of them, the skill can
     # honour "never replayed" or "never dropped" for them, not both.
@@ -90,8 +89,8 @@ def rep_before(plan: Plan, block_index: int, from_cue: int) -> Rep | None:
     return (p.exercise, p.side, p.set, p.rep)
 
 
-def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
-    """Replay the runner's ears over ``turns``."""
+def read(turns: list[Turn], routine: str, pace: str = "normal", run: str | None = None) -> Heard:
+    """Replay the runner's ears over ``turns`` (those of one ``run``, if given)."""
     plan = plan_of(routine, pace)
     heard = Heard()
     releases = {u.release for b in plan.blocks for u in b.units if u.release}
@@ -102,7 +101,8 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         text = words(turn.text)
         said = words(turn.heard_text)
         served = progress is not None and progress.get("served_at") is not None
-        if not served or progress is None or progress.get("routine") != routine:
+        other_run = progress is not None and run is not None and progress.get("run") != run
+        if not served or progress is None or progress.get("routine") != routine or other_run:
             if any(begins_release(text, said, r) for r in releases):
                 # An answer that first closes a rep: the one before the place it leaves the
                 # runner waiting at (a faster device may already be in that next rep, which
@@ -118,7 +118,6 @@ def read(turns: list[Turn], routine: str, pace: str = "normal") -> Heard:
         block_index, from_cue = int(progress["block"]), int(progress["from_cue"])
         block = plan.blocks[block_index]
         heard.blocks_served.append((number, block_index, from_cue))
-        heard.run_of[number] = str(progress.get("run"))
         body = words(spoken_text(f"<speak>{body_ssml(block.cues[from_cue:])}</speak>"))
         if not text.endswith(body):
             raise AssertionError(f"response does not end with its block: {text!r}")
