@@ -89,8 +89,8 @@ class Coach(Questions):
         lead = [cut_release(m.block, target)]
         if target.cue >= m.block.work_end:
             return self.serve(state, here.plan, m.block.index + 1, 0, now, lead)
-        if target.passes_unheard:
-            opening = m.block.cues[target.cue].position
+        opening = m.block.cues[target.cue].position
+        if target.passes_unheard and opening.rep > 0:  # (a round's own words name it)
             lead.append(
                 self.p(
                     "lead.on_to_rep",

@@ -351,3 +351,12 @@ def test_after_an_interruption_the_runner_waits_at_the_rep_to_resume_or_the_next
     end = final.work_end
     ending = Moment(final, "playing", 0, end - 1, end, end - 0.5, end - 1)
     assert waiting_after(plan, ending) == (plan.last, 0)
+
+
+def test_next_in_a_walk_never_does_again_a_round_the_fastest_device_may_have_finished() -> None:
+    m = Moment(WALK, "playing", 0, lo=4.0, hi=5.5, mid=5.0, early=4.5)  # resting after round 1
+    assert next_target(m) == Target(1, True, 6)
+    # Round two's "Stop." said on the fastest device, its opening words not yet on the slowest.
+    passed = Moment(WALK, "playing", 0, lo=4.0, hi=9.0, mid=6.0, early=5.5)
+    assert next_target(passed) == Target(2, True, len(WALK.cues), passes_unheard=True)
+    assert next_target(replace(passed, hi=8.5)) == Target(1, True, 6)
