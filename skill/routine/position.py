@@ -88,14 +88,17 @@ def resume_target(m: Moment) -> Target:
             cue += 1
         elif fraction > 0.5:  # a word mostly said is not said again
             cue += 1
+        # Going on after the round's last words ("Stop, and rest."), which a slow device may
+        # not have said yet: they are said first.
+        cut = m.lo < unit.done
         if cue >= unit.end:
             return Target(
                 k + 1,
-                False,
+                cut,
                 block.units[k + 1].start if k + 1 < len(block.units) else block.work_end,
                 silence,
             )
-        return Target(k, False, cue, silence)
+        return Target(k, cut and cue >= unit.done, cue, silence)
     resume = k + 1 if m.hi >= unit.done else k
     return _target(block, resume, m.lo)
 
@@ -149,8 +152,13 @@ def is_timed(block: Block) -> bool:
 
 
 def cut_release(block: Block, target: Target) -> str:
-    """The release words of the unit before ``target`` when it may have been cut short."""
-    if not target.cut or target.unit == 0:
+    """The release words of the unit before ``target`` when it may have been cut short (or of
+    the target's own unit, when the target is in the rest after its work)."""
+    if not target.cut:
+        return ""
+    if target.unit < len(block.units) and target.cue >= block.units[target.unit].done:
+        return block.units[target.unit].release
+    if target.unit == 0:
         return ""
     return block.units[target.unit - 1].release
 

@@ -197,6 +197,23 @@ def test_a_question_as_a_round_begins_on_a_slow_device_begins_the_round_again(
     )
 
 
+def test_a_question_as_a_round_ends_on_a_slow_device_says_its_last_words_first(
+    echo_at: EchoAt,
+) -> None:
+    echo = echo_at(rate=0.8)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "heel walk|heel_walk"}, after=2.0)
+    walk = echo.say("NextStepIntent", after=2.0)
+    answer = echo.say("RepsLeftIntent", barge_in=0.375 * walk.duration)
+    assert walk.heard_text.endswith("Halfway. Three.")  # still walking round one
+    # A faster device is resting already: the set goes on from the rest, after the words
+    # that end round one.
+    assert answer.text.startswith(
+        "Stop, and rest. You're on about round one of two of the heel walk: one more round "
+        "after this. Rest for 30 seconds. Next: round two."
+    )
+
+
 def test_questions_between_blocks_are_answered_and_the_coach_waits(echo_at: EchoAt) -> None:
     echo = echo_at(rate=1.0)
     start_foot_routine(echo)

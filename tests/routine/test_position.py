@@ -212,8 +212,12 @@ def test_a_walk_goes_on_where_it_was_with_the_rest_of_the_silence() -> None:
     assert seconds_left_in_round(m) == pytest.approx(40.8 - 8.0)  # from the middle reading
     in_rest = moment(WALK, progress(), T0 + 45.0)
     assert seconds_left_in_round(in_rest) is None
-    # In the rest after round one: the rest of the rest, then round two.
-    assert resume_target(in_rest) == Target(1, False, 6, pytest.approx(5.16))  # type: ignore[arg-type]
+    # In the rest after round one: the rest of the rest, then round two - after round one's
+    # last words, which the slowest device may still be saying.
+    assert resume_target(in_rest) == Target(1, True, 6, pytest.approx(5.16))  # type: ignore[arg-type]
+    assert cut_release(WALK, resume_target(in_rest)) == WALK.units[0].release == "word word"
+    later = moment(WALK, progress(), T0 + 48.0)  # said on every device by then
+    assert later.lo >= WALK.units[0].done and not resume_target(later).cut
     after_word = moment(WALK, progress(), T0 + 22.0)
     assert resume_target(after_word) == Target(0, False, 4, pytest.approx(17.52))  # type: ignore[arg-type]
     mostly = moment(WALK, progress(), T0 + 21.85)  # "Halfway." mostly said: not again
@@ -360,3 +364,13 @@ def test_next_in_a_walk_never_does_again_a_round_the_fastest_device_may_have_fin
     passed = Moment(WALK, "playing", 0, lo=4.0, hi=9.0, mid=6.0, early=5.5)
     assert next_target(passed) == Target(2, True, len(WALK.cues), passes_unheard=True)
     assert next_target(replace(passed, hi=8.5)) == Target(1, True, 6)
+
+
+def test_a_walk_going_on_in_its_rest_first_says_the_rounds_last_words_if_they_may_be_unsaid() -> (
+    None
+):
+    # The fastest device has (mostly) said "Stop, rest."; the slowest is still walking.
+    m = Moment(WALK, "playing", 0, lo=3.5, hi=4.7, mid=4.2, early=4.2)
+    assert resume_target(m) == Target(0, True, 5)
+    assert cut_release(WALK, resume_target(m)) == "word word"
+    assert not resume_target(replace(m, lo=5.0)).cut  # said on every device
