@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import yaml
 from alexa_client import SKILL_ID, Echo
+from cfn_lint import run_cfn_lint
 from cfnlint.decode import decode
 from dynamo_server import free_loopback_port, start_dynamodb_server
 from tcp_switch import TcpSwitch
@@ -61,23 +62,8 @@ def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]
     return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
 
 
-def _cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from cfnlint.runner import main; sys.exit(main())",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_cfn_lint_passes_on_the_service_template() -> None:
-    result = _cfn_lint(SERVICE_TEMPLATE)
+    result = run_cfn_lint(SERVICE_TEMPLATE)
     assert result.returncode == 0, f"cfn-lint found problems:\n{result.stdout}{result.stderr}"
 
 
@@ -85,7 +71,7 @@ def test_cfn_lint_would_catch_a_wrong_health_check_setting(tmp_path: Path) -> No
     broken = tmp_path / "broken.yaml"
     text = SERVICE_TEMPLATE.read_text(encoding="utf-8")
     broken.write_text(text.replace("HealthCheckPath:", "HealthCheckPage:"), encoding="utf-8")
-    result = _cfn_lint(broken)
+    result = run_cfn_lint(broken)
     assert result.returncode != 0 and "HealthCheckPage" in result.stdout, result.stdout
 
 

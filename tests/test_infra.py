@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from cfn_lint import run_cfn_lint
 from dynamo_server import free_loopback_port, start_dynamodb_server
 from gunicorn.config import Config as GunicornConfig
 
@@ -40,28 +41,13 @@ GUNICORN_CMD = ["gunicorn", "-c", "infra/gunicorn.conf.py", "skill.app:create_ap
 # --- CloudFormation -------------------------------------------------------------------------
 
 
-def _run_cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from cfnlint.runner import main; sys.exit(main())",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def _template() -> dict[str, Any]:
     template: dict[str, Any] = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
     return template
 
 
 def test_cfn_lint_passes_on_the_table_template() -> None:
-    result = _run_cfn_lint(TEMPLATE)
+    result = run_cfn_lint(TEMPLATE)
     assert result.returncode == 0, f"cfn-lint found problems:\n{result.stdout}{result.stderr}"
 
 
@@ -71,7 +57,7 @@ def test_cfn_lint_would_catch_a_broken_table(tmp_path: Path) -> None:
         TEMPLATE.read_text(encoding="utf-8").replace("PAY_PER_REQUEST", "PAY_WHENEVER"),
         encoding="utf-8",
     )
-    result = _run_cfn_lint(broken)
+    result = run_cfn_lint(broken)
     assert result.returncode != 0 and "PAY_WHENEVER" in result.stdout, result.stdout
 
 
