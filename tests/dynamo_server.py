@@ -13,7 +13,10 @@ each conditional write atomically; served one request at a time, moto does too.
 
 from __future__ import annotations
 
+import base64
 import http.client
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -21,7 +24,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 SERVER_NAME = "moto server (one request at a time)"
 START_TIMEOUT_S = 30.0
@@ -55,18 +60,29 @@ def free_loopback_port() -> int:
 
 
 @contextmanager
-def start_dynamodb_server(port: int | None = None) -> Iterator[str]:
-    """Start the server on 127.0.0.1, yield its endpoint URL once it answers, then stop it."""
+def start_dynamodb_server(port: int | None = None, data: Path | None = None) -> Iterator[str]:
+    """Start the server on 127.0.0.1, yield its endpoint URL once it answers, then stop it.
+
+    With ``data`` (a file), the server keeps its data across restarts: every request it
+    serves is appended there (moto's recorder), and a server started on a file that holds
+    requests first replays them, so it holds what the last one held when it stopped.
+    """
     port = port or free_loopback_port()
+    environment = dict(os.environ)
+    if data is not None:
+        environment |= {"MOTO_ENABLE_RECORDING": "true", "MOTO_RECORDER_FILEPATH": str(data)}
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
             [sys.executable, "-c", _LAUNCHER, "127.0.0.1", str(port)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=environment,
         )
         try:
             _wait_until_answering(server, port, log)
+            if data is not None and data.exists():
+                _replay(port, data)
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
@@ -75,6 +91,36 @@ def start_dynamodb_server(port: int | None = None) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def _replay(port: int, data: Path) -> None:
+    """Send the requests recorded in ``data`` again, in order, without recording them twice.
+    (moto's own replay endpoint would call this server from inside a request, which the
+    one-request-at-a-time lock does not allow.)"""
+    _post(port, "/moto-api/recorder/stop-recording")
+    for line in data.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        body = entry.get("body") or ""
+        payload = base64.b64decode(body) if entry.get("body_encoded") else body.encode()
+        target = urlsplit(entry["url"])
+        path = target.path + (f"?{target.query}" if target.query else "")
+        headers = {k: v for k, v in entry["headers"].items() if k.lower() != "transfer-encoding"}
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(entry["method"], path, body=payload, headers=headers)
+            connection.getresponse().read()
+        finally:
+            connection.close()
+    _post(port, "/moto-api/recorder/start-recording")
+
+
+def _post(port: int, path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", path)
+        connection.getresponse().read()
+    finally:
+        connection.close()
 
 
 def _wait_until_answering(server: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:

@@ -1,5 +1,6 @@
 """The skill on the DynamoDB-protocol server the tests start, with the store cut off and back
-(TcpSwitch: the server keeps its data) mid-session, and many devices of one runner at once.
+(TcpSwitch: the server keeps its data), stopped and continued (SIGSTOP), or ended and started
+again on its data, mid-session; and many devices of one runner at once.
 
 Nothing stored is lost, and nothing the runner heard as saved is lost: every completion a
 runner heard without being told it could not be saved is in the stored count, exactly once.
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import dynamo_server
@@ -268,6 +270,18 @@ def test_many_devices_at_once_past_the_listed_history_count_every_completion_hea
     assert len(json.dumps(state.to_json())) < 16_000
 
 
+def point_boto3_at(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """boto3 on a server of this test's own, with a test identity and region."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{port}",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def stoppable_server(
     monkeypatch: pytest.MonkeyPatch, isolated_aws: None
@@ -284,14 +298,7 @@ def stoppable_server(
     try:
         with tempfile.TemporaryFile() as log:
             dynamo_server._wait_until_answering(server, port, log)
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{port}",
-        }.items():
-            monkeypatch.setenv(name, value)
+        point_boto3_at(monkeypatch, port)
         yield server
     finally:
         server.send_signal(signal.SIGCONT)
@@ -333,4 +340,49 @@ def test_a_stopped_server_makes_no_turn_wait_past_alexas_limit_and_loses_nothing
         assert state.total_completed() >= 1
     else:
         assert state.total_completed() == 2, "heard as saved, and saved"
+    app.extensions["footcoach"].store.close()
+
+
+def test_the_server_gone_mid_session_and_restarted_on_its_data_loses_nothing(
+    monkeypatch: pytest.MonkeyPatch, isolated_aws: None, tmp_path: Path
+) -> None:
+    """The DynamoDB-protocol server process ends mid-session and a new one starts on the same
+    data (dynamo_server keeps it in a file): the session goes on, says once that it could not
+    save, saves once the server is back, and another device resumes where it stopped."""
+    port, data = free_loopback_port(), tmp_path / "dynamodb-requests.jsonl"
+    point_boto3_at(monkeypatch, port)
+    clock = Clock()
+    config = {"STORE_URL": "dynamodb://restarted", "VERIFY_SIGNATURES": False, "CLOCK": clock}
+    app = create_app(config)
+    kitchen = Device(url="", device_id="amzn1.ask.device.kitchen", app=app, clock=clock)
+    with dynamo_server.start_dynamodb_server(port, data):
+        create_table("restarted")
+        kitchen.finish_quick_routine()
+        kitchen.one_shot("StartRoutineIntent", routine="quick routine|quick")
+        kitchen.intent("NextStepIntent")
+    # The server process is gone.
+    gone = kitchen.intent("NextStepIntent")
+    assert gone.speech.endswith(NOT_SAVED) and not gone.ends_session
+    assert kitchen.attributes["runner"]["unsaved"] is True
+    with dynamo_server.start_dynamodb_server(port, data):  # a new process, the same data
+        kitchen.intent("NextStepIntent")
+        assert kitchen.attributes["runner"]["unsaved"] is False
+        carried = RunnerState.from_json(kitchen.attributes["runner"]["state"])
+        store = open_store("dynamodb://restarted")
+        try:
+            saved = RunnerState.from_json(store.load(runner_key(kitchen.user_id)).state)
+        finally:
+            store.close()
+        assert saved.total_completed() == 1  # the routine finished before the restart
+        assert saved.progress == carried.progress  # and this session's place, saved since
+        bedroom = Device(
+            url="",
+            user_id=kitchen.user_id,
+            device_id="amzn1.ask.device.bedroom",
+            app=app,
+            clock=clock,
+        )
+        welcome = bedroom.launch()
+        assert welcome.speech.startswith("Welcome back. You stopped at ")
+        assert welcome.speech.endswith("Shall I pick up there?")
     app.extensions["footcoach"].store.close()
