@@ -152,11 +152,11 @@ class Coach(Questions):
             return self.go_on(state, here, target, now, [self.p("lead.repeat_rep")], lead_in=False)
         if m.block.kind == "intro" or m.status == "waiting":
             return self.serve(state, here.plan, m.block.index, m.from_cue, now)
-        # Between blocks: the last instruction, not the whole set.
+        # Between blocks: the last instruction, not the whole set (and again if asked again).
         closing = m.block.cues[-1].text
-        block, cue = waiting_after(here.plan, m)
-        waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
-        return self.ask(waiting, closing, self.p("ask.next"))
+        if m.status == "finished":
+            closing = " ".join(x for x in (self.last_release(m), closing) if x)
+        return self.ask(self.left_waiting(state, here, now), closing, self.p("ask.next"))
 
     def skip_exercise(
         self,
@@ -213,9 +213,7 @@ class Coach(Questions):
         if here is not None and not confirmed and not self.finished(here):
             block, cue = waiting_after(here.plan, here.moment)
             if (block, cue) != (0, 0):
-                waiting = replace(
-                    state, progress=self.waiting(here.plan, here.progress, block, cue)
-                )
+                waiting = self.left_waiting(state, here, now)
                 where = self.where(here.plan, block, cue)
                 return self.ask(
                     waiting,
@@ -247,6 +245,8 @@ class Coach(Questions):
         target = plan.routine.exercise_index(wanted)
         progress = here.progress
         current = here.moment.block.exercise
+        if self.all_done(plan, current, here.moment):
+            current += 1  # its work was all served and played out: not skipped
         jumped = [e.id for e in plan.routine.exercises[current:target]]
         if jumped and target > current:
             progress = replace(progress, skipped=tuple(dict.fromkeys([*progress.skipped, *jumped])))
@@ -274,7 +274,7 @@ class Coach(Questions):
             replace(here.moment, block=moved.plan.blocks[here.moment.block.index]),
         )
         state = replace(state, progress=moved.progress)
-        return self.reply_to(state, now, lead, here=moved)
+        return self.reply_to(state, now, lead, here=moved, retimed=True)
 
     def pause(self, state: RunnerState, now: float) -> Reply:
         here = self.here(state, now)
@@ -283,7 +283,7 @@ class Coach(Questions):
         if self.finished(here):
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
-        waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+        waiting = self.left_waiting(state, here, now)
         bye = self.p("bye.paused", where=self.where(here.plan, block, cue))
         return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 
@@ -294,7 +294,7 @@ class Coach(Questions):
         if self.finished(here):
             return self.complete(state, here, now)
         block, cue = waiting_after(here.plan, here.moment)
-        waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+        waiting = self.left_waiting(state, here, now)
         bye = self.p("bye.stopped", where=self.where(here.plan, block, cue))
         return self.goodbye(waiting, " ".join(x for x in (self.release_of(here), bye) if x))
 

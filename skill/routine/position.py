@@ -11,6 +11,7 @@ cut short is closed out loud with its release words (``lo``), never dropped sile
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -23,6 +24,7 @@ REACTION_MIN = 0.0
 REACTION_MAX = 4.0
 REACTION_TYPICAL = 2.0
 REACTION_SPOKEN = 1.0  # a runner's "Alexa, next" reaches the service about this long after
+CLOSED_MARGIN_S = 0.01  # past the exact moment: no rounding puts a closed block back in play
 
 Status = Literal["waiting", "playing", "finished"]
 
@@ -178,6 +180,20 @@ def waiting_after(plan: Plan, m: Moment) -> tuple[int, int]:
     return m.block.index, target.cue
 
 
+def closed(block: Block, progress: Progress, now: float) -> Progress:
+    """``progress`` (a block served, its work possibly still playing on a slow device) as if
+    served early enough that, from ``now`` on, every device has played the block's last work:
+    once its release words have been said out loud, nothing is left to close."""
+    assert progress.served_at is not None
+    starts = block.starts(SLOWEST_RATE)
+    playing = starts[block.work_end] - starts[progress.from_cue]
+    needed = REACTION_MAX + progress.lead_s / SLOWEST_RATE + playing + CLOSED_MARGIN_S
+    served_at = math.floor((now - needed) * 1000) / 1000  # (stored to the millisecond)
+    if served_at >= progress.served_at:
+        return progress
+    return replace(progress, served_at=served_at)
+
+
 def seconds_left_in_round(m: Moment) -> float | None:
     """Seconds of walking left in the round in progress, or None outside a walk."""
     block = m.block
@@ -194,6 +210,7 @@ __all__ = [
     "Moment",
     "Target",
     "back_target",
+    "closed",
     "moment",
     "next_target",
     "repeat_target",

@@ -7,8 +7,6 @@ progress; between blocks the coach answers and waits (:meth:`Replies.reply_to`).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from skill.routine import wording
 from skill.routine.position import (
     Target,
@@ -184,10 +182,8 @@ class Questions(Replies):
             return self.reply_to(
                 state, now, [p("equipment.not_needed", name=exercise.name)], here=here
             )
-        block, cue = waiting_after(here.plan, here.moment)
-        waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
         return self.ask(
-            waiting,
+            self.left_waiting(state, here, now),
             p("equipment.offer_skip", name=exercise.name),
             p("ask.skip.reprompt", name=exercise.name),
             f"skip:{exercise.id}",
@@ -253,7 +249,7 @@ class Questions(Replies):
             return self.reply_to(state, now, [*opening, line], here=here, wait=True)
         if m.status == "playing":  # a question never stops the set: it goes on after the help
             return self.reply_to(state, now, [*opening, line], here=here)
-        waiting = replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+        waiting = self.left_waiting(state, here, now)
         return self.ask(waiting, " ".join([*opening, line]), p("ask.what"))
 
 

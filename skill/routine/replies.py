@@ -17,6 +17,7 @@ from skill.routine.plan import PACES, Plan
 from skill.routine.position import (
     Moment,
     Target,
+    closed,
     cut_release,
     is_timed,
     moment,
@@ -80,7 +81,9 @@ class Replies(RunReader):
         cues = here.plan.blocks[here.plan.last].cues
         total = sum(new_state.completed().values())
         closing = p("done.closing", count=p.count(total, "routine")) if done else p("bye.plain")
-        pieces = [body_ssml(cues) if done else "", escape_text(closing)]
+        # (A slow device may still be in the last rep or round: it is closed first.)
+        release = self.last_release(here.moment) if here.moment.status == "finished" else ""
+        pieces = [escape_text(release), body_ssml(cues) if done else "", escape_text(closing)]
         speech = self.wrap(" ".join(x for x in pieces if x), state)
         return Reply(speech, None, new_state, completed=recorded)
 
@@ -94,9 +97,11 @@ class Replies(RunReader):
         fact: str = "",
         asked: Question | None = None,
         wait: bool = False,
+        retimed: bool = False,
     ) -> Reply:
         """Answer without moving: mid-set the set goes on in the same reply from the rep in
-        progress; between blocks the coach answers and waits."""
+        progress; between blocks the coach answers and waits. ``retimed``: ``here`` reads the
+        run on another plan than it was served on (a new pace), so it is left waiting."""
         p = self.p
         if here is None:
             here = self.here(state, now)
@@ -105,9 +110,12 @@ class Replies(RunReader):
         if self.finished(here) and here.moment.block.index < here.plan.last:
             state = self.complete(state, here, now).state
             line = p("done.already", routine=here.plan.routine.name)
-            return self.ask(state, " ".join([*lines, line]), p("ask.what"), asked)
+            release = self.last_release(here.moment) if here.moment.status == "finished" else ""
+            text = " ".join(x for x in [release, *lines, line] if x)
+            return self.ask(state, text, p("ask.what"), asked)
         m, plan = here.moment, here.plan
         state = self.settled(state, here)
+        waiting: RunnerState | None = None
         if m.status == "playing" and not wait and asked is None:
             target = resume_target(m)
             release = cut_release(m.block, target)
@@ -119,6 +127,8 @@ class Replies(RunReader):
             lines = [release, *lines]
         elif m.status == "finished":
             lines = [self.last_release(m), *lines]
+            if not retimed:
+                waiting = self.left_waiting(state, here, now)
         block, cue = waiting_after(plan, m)
         if fact == "reps":
             if m.status == "finished" and m.block.kind == "work":
@@ -126,9 +136,22 @@ class Replies(RunReader):
                 lines = [*lines, self.reps_fact(here, over)]
             else:
                 lines = [*lines, self.reps_waiting(here, block, cue)]
-        waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
+        if waiting is None:
+            waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
         question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
+
+    def left_waiting(self, state: RunnerState, here: Here, now: float) -> RunnerState:
+        """The state a reply that does not move the run on leaves. A block that has played out
+        stays as served, closed on every device once its last release words are said (the
+        reply says them): whatever the runner says next means what it meant before, and such
+        an answer writes nothing. Otherwise the runner waits where the run goes on."""
+        if here.moment.status == "finished":
+            if not self.last_release(here.moment):
+                return self.settled(state, here)
+            return replace(state, progress=closed(here.moment.block, here.progress, now))
+        block, cue = waiting_after(here.plan, here.moment)
+        return replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
 
     def release_of(self, here: Here) -> str:
         """The release words that close a rep the interruption may have cut short."""

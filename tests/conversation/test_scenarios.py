@@ -223,6 +223,86 @@ def test_questions_between_blocks_are_answered_and_the_coach_waits(echo_at: Echo
     assert longer.text.startswith("About ") and "left in your foot routine." in longer.text
 
 
+@pytest.mark.parametrize("rate", RATES)
+def test_a_question_between_blocks_changes_nothing_the_runner_says_next_means(
+    echo_at: EchoAt, rate: float
+) -> None:
+    echo = echo_at(rate=rate)
+    start_foot_routine(echo)
+    echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
+    answer = echo.say("RepsLeftIntent", after=2.0)
+    # (The release words: a device at 0.8x asking 4 s later could still be in the last hold.)
+    assert answer.text.removeprefix("And relax. ") == (
+        "That's all ten on your right foot. Next: ten on the left foot. Say next when you're ready."
+    )
+    # "repeat" is still the set's last instruction, however often, and never the next set.
+    for _ in range(2):
+        again = echo.say("AMAZON.RepeatIntent", after=2.0)
+        assert again.text == (
+            "That's your right foot. Switch to your left foot, and say next when you're ready."
+        )
+    went_on = echo.say("NextStepIntent", after=2.0)
+    assert went_on.text.startswith("Starting in three, two, one. Left foot. Spread your toes")
+
+
+def test_repeat_after_a_question_after_an_intro_says_the_intro_again(echo_at: EchoAt) -> None:
+    echo = echo_at(rate=1.0)
+    echo.launch()
+    intro = echo.say("AMAZON.YesIntent", after=2.0)
+    echo.say("HoldTimeIntent", after=2.0)
+    again = echo.say("AMAZON.RepeatIntent", after=2.0)
+    assert again.text == intro.text
+
+
+def test_next_exercise_after_a_question_after_the_last_set_skips_nothing(
+    echo_at: EchoAt, app: Flask
+) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "calf drops|calf_drops"}, after=2.0)
+    echo.say("NextStepIntent", after=2.0)  # all twelve calf drops play out
+    echo.say("WhereAmIIntent", after=30.0)
+    moved = echo.say("SkipExerciseIntent", after=2.0)  # "next exercise"
+    assert moved.text.startswith("Exercise four of five: heel walk.")
+    assert stored(app, echo).progress.skipped == ("toe_spread", "marble_pickup")  # type: ignore[union-attr]
+
+
+def test_going_to_an_exercise_after_one_was_done_does_not_count_that_one_skipped(
+    echo_at: EchoAt, app: Flask
+) -> None:
+    echo = echo_at(rate=1.0)
+    start_foot_routine(echo)
+    echo.say("GoToExerciseIntent", {"exercise": "calf drops|calf_drops"}, after=2.0)
+    echo.say("NextStepIntent", after=2.0)  # all twelve calf drops play out
+    echo.say("GoToExerciseIntent", {"exercise": "toe walk|toe_walk"}, after=30.0)
+    progress = stored(app, echo).progress
+    assert progress is not None
+    assert progress.skipped == ("toe_spread", "marble_pickup", "heel_walk")
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_answers_after_a_block_played_out_write_nothing(
+    echo_at: EchoAt, app: Flask, rate: float
+) -> None:
+    store = app.extensions["footcoach"].store
+    echo = echo_at(rate=rate)
+    start_foot_routine(echo)
+    echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
+    # The first answer may close the last rep for a slower device ("And relax."): saved.
+    echo.say("RepsLeftIntent", after=2.0)
+    before = stored(app, echo)
+    writes = store.writes
+    for question in ("WhereAmIIntent", "HoldTimeIntent", "TimeLeftIntent", "RepsLeftIntent"):
+        answer = echo.say(question, after=2.0)
+        assert not answer.text.startswith("And relax.")
+        assert answer.text.endswith("Say next when you're ready.")
+    assert store.writes == writes
+    assert stored(app, echo) == before
+    went_on = echo.say("NextStepIntent", after=2.0)
+    assert went_on.text.startswith("Starting in three, two, one. Left foot.")
+    assert store.writes == writes + 1
+
+
 # -- 3. moves mean what a coach means ---------------------------------------------------------
 
 

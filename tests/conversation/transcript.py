@@ -100,15 +100,22 @@ def read(turns: list[Turn], routine: str, pace: str = "normal", run: str | None 
         progress = progress_of(turn)
         text = words(turn.text)
         said = words(turn.heard_text)
-        served = progress is not None and progress.get("served_at") is not None
+        served_at = progress.get("served_at") if progress is not None else None
+        # An answer between blocks carries a played-out block on as it was served (before the
+        # answer): only a block served from this response's moment on plays in it.
+        served = isinstance(served_at, int | float) and served_at >= turn.started_at - 0.001
         other_run = progress is not None and run is not None and progress.get("run") != run
         if not served or progress is None or progress.get("routine") != routine or other_run:
             if any(begins_release(text, said, r) for r in releases):
                 # An answer that first closes a rep: the one before the place it leaves the
                 # runner waiting at (a faster device may already be in that next rep, which
                 # the release words cut short: it is done again from its start, as the answer
-                # says), or else the rep in progress.
-                waiting = progress is not None and progress.get("routine") == routine
+                # says), or else (a block played out, kept as served) the rep in progress.
+                waiting = (
+                    progress is not None
+                    and progress.get("routine") == routine
+                    and served_at is None
+                )
                 heard.release(
                     rep_before(plan, int(progress["block"]), int(progress["from_cue"]))
                     if waiting and progress is not None
