@@ -454,6 +454,23 @@ def test_a_routine_whose_last_work_played_out_is_finished_whatever_comes_next(
     assert len(stored(app, echo).history) == 1, "recorded exactly once"
 
 
+@pytest.mark.parametrize("say", ["RepsLeftIntent", "NextStepIntent"])
+def test_the_last_round_is_closed_out_loud_before_the_routine_ends_on_a_slow_device(
+    echo_at: EchoAt, app: Flask, say: str
+) -> None:
+    echo = echo_at(rate=0.8)
+    echo.launch()
+    echo.say("StartRoutineIntent", {"routine": "quick routine|quick"}, after=2.0)
+    for _ in range(4):
+        echo.say("SkipExerciseIntent", after=2.0)  # on to the toe walk
+    walk = echo.say("NextStepIntent", after=2.0)
+    ending = echo.say(say, barge_in=0.8125 * walk.duration)
+    # This device has not said "Stop." yet; a faster one has played the whole walk.
+    assert walk.heard_text.endswith("Halfway. Three. Two. One.")
+    assert ending.text.startswith("Stop. That's your whole quick routine")
+    assert [entry.done for entry in stored(app, echo).history] == [("toe_walk",)]
+
+
 def test_all_skipped_is_not_a_finished_routine_and_skips_are_recorded(
     echo_at: EchoAt, app: Flask
 ) -> None:
