@@ -8,9 +8,16 @@
 --   tag  runners_per_connection  locales(comma-separated)  envelope_template  session...
 -- A session is its steps (request fragments), one a line, then a line LOOP, then the steps
 -- repeated until the skill ends the session or, in the loop, the answer carries no routine in
--- progress ('"progress":null', script.ROUTINE_OVER: the routine is over and the runner walks
--- away).
+-- progress ('"progress":null', script.ROUTINE_OVER, in the carried state's JSON text: the
+-- routine is over and the runner walks away).
 -- done() prints one line: BENCH_RESULT <json>.
+
+-- The carried state is JSON text inside the answer (its quotes escaped); a skill that carries
+-- it as an object (the tree before issue 9, for comparisons) has it unescaped.
+local function routine_over(body)
+   return string.find(body, '"state":"{\\"progress\\":null', 1, true) ~= nil
+      or string.find(body, '"progress":null', 1, true) ~= nil
+end
 
 local MAX_TURNS_PER_SESSION = 60
 -- gunicorn's workers each accept from the shared socket: the first one awake can take every
@@ -192,7 +199,7 @@ local function take(runner, status, body)
    if silent
       or string.find(body, '"shouldEndSession"%s*:%s*true')
       or (#session.loop == 0 and runner.turn + 1 >= #session.steps)
-      or (runner.turn >= #session.steps and string.find(body, '"progress":null', 1, true))
+      or (runner.turn >= #session.steps and routine_over(body))
       or runner.turn + 1 >= MAX_TURNS_PER_SESSION then
       end_session(runner)
    else

@@ -154,6 +154,8 @@ def expects_speech(fragment: str) -> bool:
 
 # The coach records a routine as finished once its last block has played out, whatever the
 # runner says next; the carried state then holds no routine in progress.
+# The state is carried as its JSON text (ROUTINE_OVER, escaped, in the answer's text), or as
+# an object by a skill that carried it so (the tree before issue 9, for comparisons).
 ROUTINE_OVER = '"progress":null'
 
 
@@ -162,6 +164,8 @@ def routine_over(response: dict[str, Any]) -> bool:
     checks the answer's text for ROUTINE_OVER)."""
     runner = (response.get("sessionAttributes") or {}).get("runner") or {}
     state = runner.get("state") if isinstance(runner, dict) else None
+    if isinstance(state, str):
+        return state.startswith("{" + ROUTINE_OVER)
     return isinstance(state, dict) and "progress" in state and state["progress"] is None
 
 

@@ -18,6 +18,19 @@ from skill.chat.speech import playback_seconds
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-footcoach000"
 
 
+def carried_state(attributes: dict[str, Any]) -> dict[str, Any]:
+    """The runner state session attributes carry (as the JSON text the store holds)."""
+    state = json.loads(attributes["runner"]["state"])
+    assert isinstance(state, dict)
+    return state
+
+
+def with_carried_state(attributes: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``attributes`` carrying ``state`` instead."""
+    runner = {**attributes["runner"], "state": json.dumps(state, separators=(",", ":"))}
+    return {**attributes, "runner": runner}
+
+
 @dataclass
 class Answer:
     status: int

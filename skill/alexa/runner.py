@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -26,7 +27,14 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
-from skill.routine.state import Encoded, RunnerState, after_turn, reads_back
+from skill.routine.state import (
+    MAX_STATE_BYTES,
+    Encoded,
+    RunnerState,
+    after_turn,
+    encode_json,
+    reads_back,
+)
 from skill.storage.records import (
     RunnerRecord,
     StoreConflict,
@@ -185,12 +193,12 @@ class WrittenStates:
             while len(self._entries) > self.size:
                 del self._entries[next(iter(self._entries))]
 
-    def recall(self, key: str, document: dict[str, Any]) -> tuple[Encoded, RunnerState] | None:
-        """What was written for ``key`` (encoded) and its state, if ``document`` equals it."""
+    def recall(self, key: str, text: str) -> tuple[Encoded, RunnerState] | None:
+        """What was written for ``key`` (encoded) and its state, if ``text`` is its text."""
         entry = self._entries.get(key)
-        if entry is None or entry[0].document != document:
+        if entry is None or entry[0].text != text:
             return None
-        if CHECK_RECALLED and not _recalled_as_read(entry[1], entry[0].document):
+        if CHECK_RECALLED and not _recalled_as_read(entry[1], entry[0]):
             return None  # (tests) reading the document would have given something else
         self.recalled += 1
         return entry
@@ -202,11 +210,12 @@ CHECK_RECALLED = False
 RECALL_MISMATCHES: list[tuple[dict[str, Any], RunnerState, RunnerState]] = []
 
 
-def _recalled_as_read(recalled: RunnerState, document: dict[str, Any]) -> bool:
-    read = RunnerState.from_json(document)
-    if read == recalled and read.to_json() == document:
+def _recalled_as_read(recalled: RunnerState, encoded: Encoded) -> bool:
+    document = state_document(encoded.text)
+    read = RunnerState.from_json(document) if document is not None else RunnerState()
+    if document == encoded.document and read == recalled and read.to_json() == document:
         return True
-    RECALL_MISMATCHES.append((document, recalled, read))
+    RECALL_MISMATCHES.append((encoded.document, recalled, read))
     return False
 
 
@@ -244,20 +253,25 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
         if session is not None and not session.new and isinstance(carried, dict):
             # A carried record this service could not have written is dropped for the
             # stored one: the store still holds everything saved so far.
-            record = record_from_session(key, carried)
-            if record is not None:
-                recalled = self.written.recall(key, record.state)
+            found = carried_record(carried)
+            if found is not None:
+                version, turn_at, text = found
+                recalled = self.written.recall(key, text)
                 if recalled is not None:
                     encoded, loaded = recalled  # what this process wrote, as it wrote it
                     state = loaded
+                    record = RunnerRecord(key, encoded.document, version, turn_at, text)
                 else:
-                    state = loaded = RunnerState.from_json(record.state)
-                    encoded = state.encode()
-                    if encoded.document != record.state:
-                        # Not a state this service wrote (reading it dropped something):
-                        # saving it on its version could erase what is stored, so read the
-                        # store instead.
-                        record = encoded = None
+                    document = state_document(text)
+                    if document is not None:
+                        state = loaded = RunnerState.from_json(document)
+                        encoded = state.encode()
+                        record = RunnerRecord(key, document, version, turn_at, text)
+                        if encoded.text != text and encoded.document != document:
+                            # Not a state this service wrote (reading it dropped something):
+                            # saving it on its version could erase what is stored, so read
+                            # the store instead.
+                            record = encoded = None
             if record is not None:
                 unsaved = carried.get("unsaved") is True
                 unknown = carried.get("unknown") is True and record.version == 0
@@ -360,7 +374,9 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         session_attributes(handler_input)[SESSION_KEY] = {
             "version": record.version,
             "turn_at": record.turn_at,
-            "state": carried,
+            # As the text the store holds: Alexa carries it back byte for byte, so the next
+            # turn tells it from one this service wrote without reading it (WrittenStates).
+            "state": encoded.text if carried is encoded.document else encode_json(carried),
             "unsaved": unsaved,
             "unknown": turn.unknown and record.version == 0,
             "told": told,
@@ -391,8 +407,10 @@ def save_within(store: Any, record: RunnerRecord, deadline: float) -> RunnerReco
             pause = min(pause * 2, 0.8)
 
 
-def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | None:
-    version, turn_at, state = carried.get("version"), carried.get("turn_at"), carried.get("state")
+def carried_record(carried: dict[str, Any]) -> tuple[int, float, str] | None:
+    """The version, time and state text of a carried record, if it has the form this service
+    writes (the text is read later, only when it is not the one this process wrote)."""
+    version, turn_at, text = carried.get("version"), carried.get("turn_at"), carried.get("state")
     if (
         isinstance(version, bool)
         or not isinstance(version, int)
@@ -400,10 +418,28 @@ def record_from_session(key: str, carried: dict[str, Any]) -> RunnerRecord | Non
         or isinstance(turn_at, bool)
         or not isinstance(turn_at, int | float)
         or not 0 <= turn_at <= MAX_VERSION
-        or not isinstance(state, dict)
+        or not isinstance(text, str)
+        or len(text) > MAX_STATE_BYTES
     ):
         return None  # not what this service wrote: read the store instead
-    return RunnerRecord(key=key, state=state, version=version, turn_at=float(turn_at))
+    return version, float(turn_at), text
+
+
+def state_document(text: str) -> dict[str, Any] | None:
+    """The document a carried state's text holds; None for text this service could not have
+    written (not JSON, not an object, NaN or infinities, nested past any state's depth)."""
+    try:
+        document = _read_json(text)
+    except (ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_read_json = json.JSONDecoder(parse_constant=_no_constant).decode
 
 
 def add_sentences(response: Response, sentences: list[str], *, before: bool = False) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alexa_client import Echo
+from alexa_client import Echo, carried_state, with_carried_state
 from device.echo import FakeClock
 from flask import Flask
 from servers import serve_in_thread
@@ -110,7 +110,7 @@ def carried_turns(skill: Service) -> Echo:
     echo = skill.echo()
     echo.launch()
     echo.intent("StartRoutineIntent", routine="foot routine|foot")
-    assert echo.attributes["runner"]["state"]["progress"] is not None
+    assert carried_state(echo.attributes)["progress"] is not None
     # (A turn that started a run is read back in full by the next turn: not only the progress
     # moved on. That next turn's state, the same run moved on, is taken back after it.)
     echo.intent("WhereAmIIntent")
@@ -135,24 +135,25 @@ def test_a_changed_carried_state_is_read_and_checked_again(
     assert (skill.written.recalled, reads) == (before + 1, []), "the written state came back"
 
     # The same runner state with one value changed (still a valid state): read, checked, used.
-    echo.attributes = copy.deepcopy(echo.attributes)
-    echo.attributes["runner"]["state"]["welcomed"] = False
+    echo.attributes = with_carried_state(
+        echo.attributes, {**carried_state(echo.attributes), "welcomed": False}
+    )
     echo.intent("WhereAmIIntent")
     assert skill.written.recalled == before + 1
     assert reads and reads[0]["welcomed"] is False
 
     # A state this service could not have written: the store is read instead.
     reads.clear()
-    echo.attributes = copy.deepcopy(echo.attributes)
-    echo.attributes["runner"]["state"]["history"] = [
-        {"id": "run\x00", "routine": "foot", "completed_at": 1.0, "seconds": 60.0}
-    ]
+    forged = [{"id": "run\x00", "routine": "foot", "completed_at": 1.0, "seconds": 60.0}]
+    echo.attributes = with_carried_state(
+        echo.attributes, {**carried_state(echo.attributes), "history": forged}
+    )
     store_reads = skill.store.reads
     answer = echo.intent("WhereAmIIntent")
     assert answer.status == 200
     assert skill.written.recalled == before + 1
     assert skill.store.reads == store_reads + 1
-    assert answer.body["sessionAttributes"]["runner"]["state"]["history"] == []
+    assert carried_state(answer.body["sessionAttributes"])["history"] == []
 
 
 def test_another_runners_document_is_not_taken_back_for_this_runner(skill: Service) -> None:
@@ -175,15 +176,15 @@ def test_written_states_are_bounded_and_recalled_only_for_the_same_document() ->
     state = plain_state()
     encoded = state.encode()
     written.remember("a", encoded, state)
-    assert written.recall("b", encoded.document) is None
-    assert written.recall("a", plain_state(block=2).to_json()) is None
-    assert written.recall("a", copy.deepcopy(encoded.document)) == (encoded, state)
+    assert written.recall("b", encoded.text) is None
+    assert written.recall("a", plain_state(block=2).encode().text) is None
+    assert written.recall("a", "".join(encoded.text)) == (encoded, state)
     written.remember("b", encoded, state)
     written.remember("a", encoded, state)  # a is now the most recently written
     written.remember("c", encoded, state)  # so b goes
-    assert written.recall("b", encoded.document) is None
-    assert written.recall("a", encoded.document) is not None
-    assert written.recall("c", encoded.document) is not None
+    assert written.recall("b", encoded.text) is None
+    assert written.recall("a", encoded.text) is not None
+    assert written.recall("c", encoded.text) is not None
     assert written.recalled == 3
 
 
@@ -194,7 +195,7 @@ def test_the_tests_catch_a_recalled_state_that_differs_from_its_document() -> No
     written.remember("a", encoded, plain_state(block=2))
     seen = len(runner.RECALL_MISMATCHES)
     try:
-        assert written.recall("a", encoded.document) is None
+        assert written.recall("a", encoded.text) is None
         assert len(runner.RECALL_MISMATCHES) == seen + 1
     finally:
         del runner.RECALL_MISMATCHES[seen:]

@@ -6,6 +6,7 @@ a response played from are known; the device's ``heard_text`` says how much of i
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,9 @@ def plan_of(routine: str, pace: str = "normal") -> Plan:
 
 def progress_of(turn: Turn) -> dict[str, Any] | None:
     carried = turn.session_attributes.get("runner")
-    if not isinstance(carried, dict):
+    if not isinstance(carried, dict) or not isinstance(carried.get("state"), str):
         return None
-    progress = carried.get("state", {}).get("progress")
+    progress = json.loads(carried["state"]).get("progress")
     return progress if isinstance(progress, dict) else None
 
 

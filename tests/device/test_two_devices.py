@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from alexa_client import carried_state
 from flask import Flask
 
 from skill.routine.state import RunnerState
@@ -45,5 +46,5 @@ def test_a_routine_played_out_on_one_device_counts_once_when_another_starts_one(
     assert "That's one routine in all" in finished.text
     assert stored(device_app).total_completed() == 1, "heard once, counted once"
     assert [entry.id for entry in stored(device_app).history] == [
-        RunnerState.from_json(finished.session_attributes["runner"]["state"]).history[0].id
+        RunnerState.from_json(carried_state(finished.session_attributes)).history[0].id
     ]

@@ -22,7 +22,7 @@ from typing import Any
 
 import dynamo_server
 import pytest
-from alexa_client import Answer, Echo
+from alexa_client import Answer, Echo, carried_state
 from dynamo_server import free_loopback_port
 from flask import Flask
 from tcp_switch import TcpSwitch, tcp_switch
@@ -220,14 +220,14 @@ def test_a_session_continuing_through_an_outage_saves_everything_once_it_is_back
     assert first.speech.endswith(NOT_SAVED) and "next turn" not in first.speech
     second = kitchen.intent("NextStepIntent")
     assert NOT_SAVED not in second.speech, "told once"
-    carried = RunnerState.from_json(kitchen.attributes["runner"]["state"])
+    carried = RunnerState.from_json(carried_state(kitchen.attributes))
     switch.switch_on()
     # Moves nothing on (the block served last has played out, and stays as served), and saves
     # what waited.
     kitchen.intent("WhereAmIIntent")
     assert kitchen.attributes["runner"]["unsaved"] is False
     saved = stored(dynamodb_table, user_id)
-    assert saved == RunnerState.from_json(kitchen.attributes["runner"]["state"])
+    assert saved == RunnerState.from_json(carried_state(kitchen.attributes))
     assert saved.progress is not None and carried.progress is not None
     assert saved.progress == carried.progress
     assert saved.progress.served_at is not None
@@ -366,7 +366,7 @@ def test_the_server_gone_mid_session_and_restarted_on_its_data_loses_nothing(
     with dynamo_server.start_dynamodb_server(port, data):  # a new process, the same data
         kitchen.intent("NextStepIntent")
         assert kitchen.attributes["runner"]["unsaved"] is False
-        carried = RunnerState.from_json(kitchen.attributes["runner"]["state"])
+        carried = RunnerState.from_json(carried_state(kitchen.attributes))
         store = open_store("dynamodb://restarted")
         try:
             saved = RunnerState.from_json(store.load(runner_key(kitchen.user_id)).state)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alexa_client import Echo, get
+from alexa_client import Echo, carried_state, get
 from device.echo import FakeClock
 from servers import FileClock, ServiceProcess, serve_in_thread
 from tcp_switch import TcpSwitch, tcp_switch
@@ -69,7 +69,7 @@ def test_sigkill_restart_and_resume_from_another_device(
         assert resumed.speech.startswith("Sit down with your feet flat on the floor.")
         assert "Starting in three, two, one. Second one. Spread" in resumed.speech
         assert stored_state(dynamodb_table, kitchen.user_id).progress == (
-            RunnerState.from_json(bedroom.attributes["runner"]["state"]).progress
+            RunnerState.from_json(carried_state(bedroom.attributes)).progress
         )
 
 
@@ -126,7 +126,7 @@ def test_store_down_mid_routine_then_back_loses_nothing(
     clock.advance(8.0)  # in the second rep's hold: on to the third
     back = echo.intent("NextStepIntent")
     assert NOT_SAVED not in back.speech
-    carried = RunnerState.from_json(echo.attributes["runner"]["state"])
+    carried = RunnerState.from_json(carried_state(echo.attributes))
     assert stored_state(dynamodb_table, echo.user_id) == carried
     assert carried.progress and saved_before.progress
     # Said in the middle of a rep, each "next" moves one rep on: two reps on from the start.
