@@ -288,12 +288,19 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             # has played out to its end: then it is recorded as finished, under its own id.
             device = device_key(handler_input)
             now = self.clock()
-            stored = RunnerState.from_json(record.state).latest()
+            read = RunnerState.from_json(record.state)
+            stored = read.latest()
             loaded = state = stored.latest(device, now)
+            if loaded is read:
+                # The stored document as it is (the usual session start): the session's next
+                # turn can take its state back without reading it again (WrittenStates).
+                encoded = read.encode()
+                if encoded.document != record.state:
+                    encoded = None
             if self.settle is not None:
                 locale = getattr(handler_input.request_envelope.request, "locale", None)
                 settled = self.settle(stored, device, now, locale)
-                if settled != stored:
+                if settled is not stored and settled != stored:
                     # Saved with this turn whatever the turn does (loaded differs from state).
                     state = settled.latest(device, now)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(

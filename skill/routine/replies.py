@@ -279,7 +279,7 @@ class Replies(RunReader):
         # The lead's speech takes an uncertain time, its silences an exact one: the block is
         # recorded as served that much later, with only the speech as its lead.
         silent = sum(seconds for piece, seconds in pieces if piece.startswith("<break"))
-        lead_s = round(sum(seconds for _, seconds in pieces) - silent, 3)
+        lead_s = round(float(sum(seconds for _, seconds in pieces) - silent), 3)
         served = replace(
             progress,
             block=block_index,
