@@ -1,6 +1,6 @@
 """German, Spanish and French beside English: the locale -> language choice, each language's
-phrases (number and ordinal words from num2words, plural choice from babel's CLDR rules, the
-gender each counted noun needs) and each routine's text in that language.
+phrases (number and ordinal words from num2words, plural choice from CLDR's rules with
+babel.plural, the gender each counted noun needs) and each routine's text in that language.
 
 A routine's numbers live only in its English file; the text overlay
 ``data/i18n/<lang>/<routine>.json`` holds its words in another language (names, aliases,
@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from babel import Locale
+from babel.plural import PluralRule
 from num2words import num2words
 
 from skill.routine.catalog import (
@@ -85,7 +85,8 @@ class LocalPhrases(Phrases):
         super().__init__(messages, numbers=([], []), mark=mark, name=language)
         self.language = language
         self.genders: Mapping[str, str] = module.GENDERS
-        self._plural = Locale.parse(language).plural_form
+        # (The rules alone: babel's whole locale data would cost each worker ~8 MB.)
+        self._plural = PluralRule(module.PLURAL_RULES)
 
     def number(self, n: int) -> str:
         return self("text", text=number_word(self.language, n))

@@ -79,6 +79,19 @@ def test_every_locale_chooses_its_language_and_an_unknown_one_english_logged_onc
     assert len([m for m in logged if "de-AT" in m]) == 1
 
 
+@pytest.mark.parametrize("language", sorted(MODULES))
+def test_each_languages_plural_rules_are_cldrs(language: str) -> None:
+    # The catalogs carry CLDR's rules (babel's locale data is not loaded in the service).
+    from babel import Locale
+
+    cldr = Locale.parse(language).plural_form
+    assert dict(MODULES[language].PLURAL_RULES) == cldr.rules
+    mine = phrases(language)
+    plural = mine._plural  # type: ignore[attr-defined]
+    for n in (*range(0, 30), 100, 101, 1_000_000, 2_000_000):
+        assert plural(n) == cldr(n), n
+
+
 def test_numbers_plurals_and_gender_in_each_language() -> None:
     german, spanish, french = phrases("de"), phrases("es"), phrases("fr")
     assert german.count(1, "rep") == "eine Wiederholung"

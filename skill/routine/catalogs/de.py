@@ -11,6 +11,9 @@ from collections.abc import Mapping
 
 LANGUAGE = "de"
 LOCALES = ("de-DE",)
+# CLDR's plural rules for the language (as babel gives them; tests/routine/test_languages.py
+# checks they still agree), evaluated with babel.plural.
+PLURAL_RULES: Mapping[str, str] = {"one": "i in 1 and v in 0"}
 # Grammatical gender of the counted nouns (for "ein"/"eine" before them).
 GENDERS: Mapping[str, str] = {
     "rep": "f",

@@ -12,6 +12,12 @@ from collections.abc import Mapping
 
 LANGUAGE = "fr"
 LOCALES = ("fr-FR", "fr-CA")
+# CLDR's plural rules for the language (as babel gives them; tests/routine/test_languages.py
+# checks they still agree), evaluated with babel.plural.
+PLURAL_RULES: Mapping[str, str] = {
+    "one": "i in 0..1",
+    "many": "e in 0 and i not in 0 and i mod 1000000 in 0 and v in 0 or e not in 0..5",
+}
 GENDERS: Mapping[str, str] = {
     "rep": "f",
     "round": "f",
