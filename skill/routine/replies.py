@@ -26,7 +26,7 @@ from skill.routine.position import (
 )
 from skill.routine.run import Here, RunReader
 from skill.routine.speech import body_ssml, break_tags, document, escape_text, text_ssml
-from skill.routine.state import MAX_SECONDS, HistoryEntry, RunnerState
+from skill.routine.state import MAX_SECONDS, HistoryEntry, RunnerState, changed
 
 # The yes/no (or "which one") question a reply ends with: "start:<routine>", "resume",
 # "start_over", "skip", "exercise", "routine".
@@ -137,7 +137,7 @@ class Replies(RunReader):
             else:
                 lines = [*lines, self.reps_waiting(here, block, cue)]
         if waiting is None:
-            waiting = replace(state, progress=self.waiting(plan, here.progress, block, cue))
+            waiting = changed(state, progress=self.waiting(plan, here.progress, block, cue))
         question = p("ask.next") if m.status == "finished" or cue == 0 else p("ask.continue")
         return self.ask(waiting, " ".join(x for x in [*lines, question] if x), question, asked)
 
@@ -149,9 +149,9 @@ class Replies(RunReader):
         if here.moment.status == "finished":
             if not self.last_release(here.moment):
                 return self.settled(state, here)
-            return replace(state, progress=closed(here.moment.block, here.progress, now))
+            return changed(state, progress=closed(here.moment.block, here.progress, now))
         block, cue = waiting_after(here.plan, here.moment)
-        return replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+        return changed(state, progress=self.waiting(here.plan, here.progress, block, cue))
 
     def release_of(self, here: Here) -> str:
         """The release words that close a rep the interruption may have cut short."""
@@ -280,7 +280,7 @@ class Replies(RunReader):
         # recorded as served that much later, with only the speech as its lead.
         silent = sum(seconds for piece, seconds in pieces if piece.startswith("<break"))
         lead_s = round(float(sum(seconds for _, seconds in pieces) - silent), 3)
-        served = replace(
+        served = changed(
             progress,
             block=block_index,
             from_cue=from_cue,
@@ -302,7 +302,7 @@ class Replies(RunReader):
         return Reply(
             speech,
             self.reprompt(block.reprompt, pace.prosody_rate),
-            replace(state, progress=served),
+            changed(state, progress=served),
             served=True,
         )
 

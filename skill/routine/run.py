@@ -13,7 +13,7 @@ from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
 from skill.routine.phrases import ENGLISH_PHRASES, Phrases
 from skill.routine.plan import Plan, compile_plan
 from skill.routine.position import Moment, moment, waiting_after
-from skill.routine.state import Preferences, Progress, RunnerState
+from skill.routine.state import Preferences, Progress, RunnerState, changed
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class RunReader:
     def settled(self, state: RunnerState, here: Here) -> RunnerState:
         if state.progress is here.progress:
             return state
-        return replace(state, progress=here.progress)
+        return changed(state, progress=here.progress)
 
     def waiting(self, plan: Plan, progress: Progress, block: int, cue: int) -> Progress:
         block = min(block, plan.last)
@@ -104,7 +104,7 @@ class RunReader:
         if here is None:
             return state
         block, cue = waiting_after(here.plan, here.moment)
-        return replace(state, progress=self.waiting(here.plan, here.progress, block, cue))
+        return changed(state, progress=self.waiting(here.plan, here.progress, block, cue))
 
     def is_playing(self, state: RunnerState, now: float) -> bool:
         here = self.here(state, now)

@@ -79,7 +79,7 @@ class Progress:
     device: str = ""  # (a hash of) the device that last moved this run
 
     def waiting_at(self, block: int, from_cue: int, exercise: str) -> Progress:
-        return replace(
+        return changed(
             self, block=block, from_cue=from_cue, served_at=None, lead_s=0.0, exercise=exercise
         )
 
@@ -393,7 +393,14 @@ class RunnerState:
     def is_plain(self) -> bool:
         """Already normal in the usual way (a short sorted history, nothing summarised or only
         counted; each run once, newest first, no more than are kept, none of them completed):
-        reading can skip the merge that would give the same state back."""
+        reading can skip the merge that would give the same state back. Told once per state
+        (a session start asks it of the same state several times)."""
+        known: bool | None = self.__dict__.get(_PLAIN)
+        if known is None:
+            known = self.__dict__[_PLAIN] = self._plain()  # (not a field: frozen all the same)
+        return known
+
+    def _plain(self) -> bool:
         history = self.history
         if self.summarised or self.deep or self.floor is not None:
             return False
@@ -489,7 +496,7 @@ def after_turn(
     state = after
     progress = after.progress
     if progress is not None and (before.progress is None or progress != before.progress):
-        state = _replaced(state, progress=_replaced(progress, updated_at=now, device=device))
+        state = changed(state, progress=changed(progress, updated_at=now, device=device))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
     left = before.progress
@@ -545,15 +552,17 @@ def encoded_size(document: Any) -> int:
 
 
 _Frozen = TypeVar("_Frozen", Progress, RunnerState)
+_PLAIN = "_is_plain"
 
 
-def _replaced(value: _Frozen, **changes: Any) -> _Frozen:
+def changed(value: _Frozen, **changes: Any) -> _Frozen:
     """dataclasses.replace for Progress and RunnerState (every field is an __init__ argument,
     nothing is computed in __init__), copying the fields instead of calling __init__ again:
-    the usual turn stamps its progress this way."""
+    the usual turn moves and stamps its progress this way (replace was most of its cost)."""
     copy: _Frozen = object.__new__(type(value))
     fields = copy.__dict__
     fields.update(value.__dict__)
+    fields.pop(_PLAIN, None)  # what is_plain told of the original
     for name, field_value in changes.items():
         if name not in fields:
             raise TypeError(f"{type(value).__name__} has no field {name}")

@@ -303,12 +303,21 @@ def test_the_checks_of_a_moved_progress_are_those_of_reading_it(values: dict[str
 def test_a_stamped_copy_is_what_dataclasses_replace_gives(
     state: RunnerState, at: float, device: str
 ) -> None:
-    moved = state_module._replaced(state, welcomed=not state.welcomed)
+    moved = state_module.changed(state, welcomed=not state.welcomed)
     assert moved == replace(state, welcomed=not state.welcomed)
     assert moved.history is state.history and moved is not state
     if state.progress is not None:
-        stamped = state_module._replaced(state.progress, updated_at=at, device=device)
+        stamped = state_module.changed(state.progress, updated_at=at, device=device)
         assert stamped == replace(state.progress, updated_at=at, device=device)
         assert hash(stamped) == hash(replace(state.progress, updated_at=at, device=device))
     with pytest.raises(TypeError):
-        state_module._replaced(state, no_such_field=1)
+        state_module.changed(state, no_such_field=1)
+
+
+def test_is_plain_is_told_afresh_for_a_changed_copy() -> None:
+    entry = HistoryEntry("foot-1", "foot", 1000.0, 600.0)
+    state = RunnerState(history=(entry,), welcomed=True)
+    assert state.is_plain() and state.is_plain()  # (told once, then remembered)
+    twice = state_module.changed(state, history=(entry, entry))
+    assert not twice.is_plain()
+    assert twice.normalised().history == (entry,)
