@@ -248,7 +248,8 @@ class RunnerState:
     def with_completion(self, entry: HistoryEntry) -> RunnerState:
         if entry.id in self.known_runs() or (self.floor is not None and entry.key <= self.floor):
             return self
-        return self.normalised(extra=(entry,))
+        quick = _completed_run(self, entry)
+        return quick if quick is not None else self.normalised(extra=(entry,))
 
     def focused(self, run: str | None) -> RunnerState:
         """The same state seen from a session on ``run`` (None: on no run)."""
@@ -577,6 +578,45 @@ def _focus_of(state: RunnerState) -> str | None:
 def _normal(state: RunnerState) -> RunnerState:
     """``state.normalised()``, without the merge when the state is plain (already normal)."""
     return state if state.is_plain() else join(state, RunnerState(), focus=_focus_of(state))
+
+
+def _completed_run(state: RunnerState, entry: HistoryEntry) -> RunnerState | None:
+    """``state.normalised(extra=(entry,))`` without the merge, for the usual completion: the
+    run the state is on finishes, newer than every completion listed, with room to list it,
+    in a plain state. None when it is not that case (the merge then tells)."""
+    progress, history = state.progress, state.history
+    if (
+        progress is None
+        or progress.run != entry.id
+        or len(history) >= HISTORY_KEPT
+        or (history and entry.key <= history[-1].key)
+        or not state.is_plain()
+        or max(state.preferences, Preferences(), key=_preference_order) is not state.preferences
+    ):
+        return None
+    listed = (*history, entry)
+    detailed = len(listed) - DETAILED_KEPT
+    if detailed > 0:  # the completion that leaves the newest ones keeps no details
+        listed = (*listed[: detailed - 1], listed[detailed - 1].brief(), *listed[detailed:])
+    # The finished run is ended as of its last move (a plain state holds no more runs, open or
+    # ended, than are kept: none drops out).
+    ranked = sorted(
+        [
+            *((run.updated_at, run.run, run) for run in state.runs),
+            *((at, run, None) for run, at in state.ended),
+            (progress.updated_at, progress.run, None),
+        ],
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    return RunnerState(
+        progress=None,
+        preferences=state.preferences,
+        history=listed,
+        welcomed=state.welcomed,
+        runs=tuple(run for _, _, run in ranked if run is not None),
+        ended=tuple((run, at) for at, run, kept in ranked if kept is None),
+    )
 
 
 def _join_deep(a: RunnerState, b: RunnerState) -> tuple[Floor | None, tuple[tuple[str, int], ...]]:

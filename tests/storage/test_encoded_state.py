@@ -321,3 +321,34 @@ def test_is_plain_is_told_afresh_for_a_changed_copy() -> None:
     twice = state_module.changed(state, history=(entry, entry))
     assert not twice.is_plain()
     assert twice.normalised().history == (entry,)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    state=raw_states(),
+    listed=st.integers(0, HISTORY_KEPT + 2),
+    newest=st.booleans(),
+    slow=st.sampled_from(["normal", "slow"]),
+    chosen_at=st.sampled_from([0.0, 4.0]),
+)
+def test_a_run_finishing_skips_only_the_merge_that_would_change_nothing(
+    state: RunnerState, listed: int, newest: bool, slow: str, chosen_at: float
+) -> None:
+    """with_completion takes a shortcut for the usual completion (the run the state is on, the
+    newest completion): it must give what the merge gives, in every other case too."""
+    history = tuple(
+        HistoryEntry(f"old-{n}", "foot", 100.0 + n, 60.0, done=("toe_spread",))
+        for n in range(listed)
+    )
+    state = replace(
+        state, history=history, preferences=state_module.Preferences(slow, chosen_at)
+    )
+    state = state.normalised()
+    run = state.progress.run if state.progress else "run-0"
+    at = 100.0 + listed + 1 if newest else 100.0 + listed / 2
+    entry = HistoryEntry(run, "foot", at, 60.0, done=("calf_drops",))
+    event(f"shortcut taken: {state_module._completed_run(state, entry) is not None}")
+    merged = join(state, RunnerState(history=(entry,)), focus=state_module._focus_of(state))
+    if entry.id in state.known_runs():
+        merged = state
+    assert state.with_completion(entry) == merged
