@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -27,6 +26,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
+from skill import strict_json
 from skill.routine.state import (
     MAX_STATE_BYTES,
     Encoded,
@@ -257,21 +257,22 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             if found is not None:
                 version, turn_at, text = found
                 recalled = self.written.recall(key, text)
+                document: dict[str, Any] | None
                 if recalled is not None:
                     encoded, loaded = recalled  # what this process wrote, as it wrote it
-                    state = loaded
-                    record = RunnerRecord(key, encoded.document, version, turn_at, text)
+                    state, document = loaded, encoded.document
                 else:
                     document = state_document(text)
                     if document is not None:
                         state = loaded = RunnerState.from_json(document)
                         encoded = state.encode()
-                        record = RunnerRecord(key, document, version, turn_at, text)
                         if encoded.text != text and encoded.document != document:
                             # Not a state this service wrote (reading it dropped something):
                             # saving it on its version could erase what is stored, so read
                             # the store instead.
-                            record = encoded = None
+                            document = encoded = None
+                if document is not None:
+                    record = RunnerRecord(key, document, version, turn_at, text)
             if record is not None:
                 unsaved = carried.get("unsaved") is True
                 unknown = carried.get("unknown") is True and record.version == 0
@@ -436,17 +437,12 @@ def state_document(text: str) -> dict[str, Any] | None:
     """The document a carried state's text holds; None for text this service could not have
     written (not JSON, not an object, NaN or infinities, nested past any state's depth)."""
     try:
-        document = _read_json(text)
+        document = strict_json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return document if isinstance(document, dict) else None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-_read_json = json.JSONDecoder(parse_constant=_no_constant).decode
+    if not isinstance(document, dict) or strict_json.nested_too_deep(text, document):
+        return None
+    return document
 
 
 def add_sentences(response: Response, sentences: list[str], *, before: bool = False) -> None:

@@ -153,9 +153,7 @@ class Coach(Questions):
         if m.block.kind == "intro" or m.status == "waiting":
             return self.serve(state, here.plan, m.block.index, m.from_cue, now)
         # Between blocks: the last instruction, not the whole set (and again if asked again).
-        closing = m.block.cues[-1].text
-        if m.status == "finished":
-            closing = " ".join(x for x in (self.last_release(m), closing) if x)
+        closing = " ".join(x for x in (self.release_of(here), m.block.cues[-1].text) if x)
         return self.ask(self.left_waiting(state, here, now), closing, self.p("ask.next"))
 
     def skip_exercise(

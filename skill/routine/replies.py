@@ -82,8 +82,8 @@ class Replies(RunReader):
         total = sum(new_state.completed().values())
         closing = p("done.closing", count=p.count(total, "routine")) if done else p("bye.plain")
         # (A slow device may still be in the last rep or round: it is closed first.)
-        release = self.last_release(here.moment) if here.moment.status == "finished" else ""
-        pieces = [escape_text(release), body_ssml(cues) if done else "", escape_text(closing)]
+        release = escape_text(self.release_of(here))
+        pieces = [release, body_ssml(cues) if done else "", escape_text(closing)]
         speech = self.wrap(" ".join(x for x in pieces if x), state)
         return Reply(speech, None, new_state, completed=recorded)
 
@@ -110,8 +110,7 @@ class Replies(RunReader):
         if self.finished(here) and here.moment.block.index < here.plan.last:
             state = self.complete(state, here, now).state
             line = p("done.already", routine=here.plan.routine.name)
-            release = self.last_release(here.moment) if here.moment.status == "finished" else ""
-            text = " ".join(x for x in [release, *lines, line] if x)
+            text = " ".join(x for x in [self.release_of(here), *lines, line] if x)
             return self.ask(state, text, p("ask.what"), asked)
         m, plan = here.moment, here.plan
         state = self.settled(state, here)

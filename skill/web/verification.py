@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
-import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from skill import strict_json
 from skill.web.cert_url import validate_cert_url
 from skill.web.certificates import ChainFetcher
 from skill.web.chain import TrustAnchors, as_utc, default_roots, load_chain, verify_chain
@@ -71,53 +70,21 @@ def verify_signature(
         raise VerificationError("signature does not match the body") from error
 
 
-# Alexa's envelopes nest about ten levels deep; far deeper nesting only serves to exhaust the
-# recursion of whatever walks the document later (copying, serialising).
-MAX_NESTING = 64
-
-
 def parse_envelope(body: bytes) -> dict[str, Any]:
     """The request envelope: a JSON object (strict UTF-8, finite numbers, sanely nested)
     holding a "request" object."""
     try:
-        envelope = json.loads(
-            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
-        )
+        text = body.decode("utf-8")
+        envelope = strict_json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise VerificationError("request body is not valid JSON") from error
     if not isinstance(envelope, dict):
         raise VerificationError("request body is not a JSON object")
-    containers = body.count(b"{") + body.count(b"[")  # a cheap bound on the depth
-    if containers > MAX_NESTING and _depth_exceeds(envelope, MAX_NESTING):
+    if strict_json.nested_too_deep(text, envelope):
         raise VerificationError("request body is nested too deeply")
     if not isinstance(envelope.get("request"), dict):
         raise VerificationError("request body has no request object")
     return envelope
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):
-        raise ValueError("number out of range")
-    return number
-
-
-def _depth_exceeds(document: Any, limit: int) -> bool:
-    """Whether containers nest more than ``limit`` deep (iterative: no recursion to exhaust)."""
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return False
 
 
 def check_timestamp(
