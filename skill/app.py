@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Alexa's requests are a few kilobytes; anything near this is not from Alexa.
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
 HEALTH_REASON = "the progress store is not answering"
+# One encoder for every answer (json.dumps with options builds a new one per call).
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass
@@ -81,7 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         except AskSdkException as error:
             log.info("malformed request envelope: %s", type(error).__name__)
             return jsonify(error="request envelope is malformed"), 400
-        return Response(json.dumps(answer, separators=(",", ":")), mimetype="application/json")
+        return Response(_compact_json(answer), mimetype="application/json")
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

@@ -341,7 +341,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
         encoded = turn.encoded if state is turn.loaded else None
         if encoded is None:
             encoded = state.encode(like=turn.encoded)
-        if not (turn.unsaved or state != turn.loaded):
+        if not (turn.unsaved or (state is not turn.loaded and state != turn.loaded)):
             # Nothing to save: the state as this session sees it travels on, as this service
             # writes it (so the next turn can tell it from one it did not write).
             carried_state = encoded.document

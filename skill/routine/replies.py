@@ -277,8 +277,13 @@ class Replies(RunReader):
             pieces.append((break_tags(silence), silence))
         # The lead's speech takes an uncertain time, its silences an exact one: the block is
         # recorded as served that much later, with only the speech as its lead.
-        silent = sum(seconds for piece, seconds in pieces if piece.startswith("<break"))
-        lead_s = round(float(sum(seconds for _, seconds in pieces) - silent), 3)
+        silent = spoken = 0.0
+        for piece, seconds in pieces:
+            if piece.startswith("<break"):
+                silent += seconds
+            else:
+                spoken += seconds
+        lead_s = round(spoken, 3)
         served = changed(
             progress,
             block=block_index,

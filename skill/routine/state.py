@@ -309,7 +309,7 @@ class RunnerState:
         if like is not None and like.whole and _same_objects(rest, like.rest):
             progress = self.progress.to_json() if self.progress else None
             text = _PROGRESS_OPENING + encode_json(progress) + like.rest_text
-            if len(text.encode()) <= MAX_STATE_BYTES:
+            if _fits(text):
                 document = dict(like.document)  # the same keys, "progress" first
                 document["progress"] = progress
                 return Encoded(document, text, True, rest, like.rest_text)
@@ -317,7 +317,7 @@ class RunnerState:
         progress_text = encode_json(document["progress"])
         rest_text = "," + encode_json({k: v for k, v in document.items() if k != "progress"})[1:]
         text = _PROGRESS_OPENING + progress_text + rest_text
-        if len(text.encode()) <= MAX_STATE_BYTES:
+        if _fits(text):
             return Encoded(document, text, True, rest, rest_text)
         document = self.shrunk()._document()
         return Encoded(document, encode_json(document), whole=False)
@@ -445,6 +445,11 @@ class Encoded(NamedTuple):
 _PROGRESS_OPENING = '{"progress":'
 
 
+def _fits(text: str) -> bool:
+    """Whether ``text`` is at most MAX_STATE_BYTES in UTF-8 (at most 4 bytes a character)."""
+    return len(text) <= MAX_STATE_BYTES // 4 or len(text.encode()) <= MAX_STATE_BYTES
+
+
 def _same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
@@ -495,12 +500,11 @@ def after_turn(
     the run it moved (and on which device), a pace it chose, a run it ended (finished, or
     left for another)."""
     state = after
-    progress = after.progress
-    if progress is not None and (before.progress is None or progress != before.progress):
+    progress, left = after.progress, before.progress
+    if progress is not None and progress is not left and (left is None or progress != left):
         state = changed(state, progress=changed(progress, updated_at=now, device=device))
     if after.preferences.pace != before.preferences.pace:
         state = replace(state, preferences=replace(after.preferences, set_at=now))
-    left = before.progress
     if left is not None and after.progress is not None and after.progress.run == left.run:
         return state  # the same run moved on (the usual turn): nothing else to settle
     if left is not None:
@@ -530,9 +534,9 @@ def reads_back(state: RunnerState, known: RunnerState) -> bool:
     if progress.run != before.run or 1 + len(state.runs) + len(state.ended) > RUNS_KEPT:
         return False
     # Progress.parse(progress.to_json()) == progress, looking only at what the turn changed.
-    for name, reads_back_as_is in _PROGRESS_READ:
-        value = getattr(progress, name)
-        if value is not getattr(before, name) and not reads_back_as_is(value):
+    earlier = before.__dict__
+    for name, value in progress.__dict__.items():
+        if value is not earlier[name] and not _PROGRESS_CHECKS[name](value):
             return False
     return True
 
@@ -564,10 +568,10 @@ def changed(value: _Frozen, **changes: Any) -> _Frozen:
     fields = copy.__dict__
     fields.update(value.__dict__)
     fields.pop(_PLAIN, None)  # what is_plain told of the original
-    for name, field_value in changes.items():
-        if name not in fields:
-            raise TypeError(f"{type(value).__name__} has no field {name}")
-        fields[name] = field_value
+    if not changes.keys() <= fields.keys():
+        unknown = ", ".join(sorted(changes.keys() - fields.keys()))
+        raise TypeError(f"{type(value).__name__} has no field {unknown}")
+    fields.update(changes)
     return copy
 
 
@@ -845,26 +849,49 @@ def _reads(read: Any, *limits: Any, **options: Any) -> Any:
     return check
 
 
+def _reads_number(limit: float) -> Any:
+    slow = _reads(_number, limit)
+
+    def check(value: Any) -> bool:
+        # (the usual case without the call: a float in range is finite and reads as itself)
+        return (type(value) is float and 0.0 <= value <= limit) or slow(value)
+
+    return check
+
+
+def _reads_count(limit: int) -> Any:
+    slow = _reads(_count, limit)
+
+    def check(value: Any) -> bool:
+        return (type(value) is int and 0 <= value <= limit) or slow(value)
+
+    return check
+
+
+_reads_time = _reads_number(MAX_TIME)
+
+
 def _skipped_reads_back(value: Any) -> bool:
     return isinstance(value, tuple) and _ids(list(value)) == value
 
 
 def _served_at_reads_back(value: Any) -> bool:
-    return value is None or _reads(_number, MAX_TIME)(value)
+    return value is None or _reads_time(value)
 
 
 # Every field of Progress with the check Progress.parse makes of it (the same order).
 _PROGRESS_READ: tuple[tuple[str, Any], ...] = (
     ("routine", _reads(_text)),
-    ("block", _reads(_count, MAX_INDEX)),
-    ("from_cue", _reads(_count, MAX_INDEX)),
+    ("block", _reads_count(MAX_INDEX)),
+    ("from_cue", _reads_count(MAX_INDEX)),
     ("served_at", _served_at_reads_back),
-    ("lead_s", _reads(_number, MAX_SECONDS)),
+    ("lead_s", _reads_number(MAX_SECONDS)),
     ("run", _reads(_text)),
-    ("started_at", _reads(_number, MAX_TIME)),
+    ("started_at", _reads_time),
     ("plan", _reads(_text, allow_empty=True)),
     ("exercise", _reads(_text, allow_empty=True)),
     ("skipped", _skipped_reads_back),
-    ("updated_at", _reads(_number, MAX_TIME)),
+    ("updated_at", _reads_time),
     ("device", _reads(_text, allow_empty=True)),
 )
+_PROGRESS_CHECKS = dict(_PROGRESS_READ)
