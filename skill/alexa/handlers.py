@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
@@ -79,8 +78,7 @@ def slot_value(handler_input: HandlerInput, name: str) -> tuple[str | None, str 
     return None, slot.value
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(NamedTuple):
     """One request as the coach sees it: the time, the question the last reply asked, whether
     this session has played a block yet, and the slots (resolved id, words said)."""
 

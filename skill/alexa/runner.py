@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ask_sdk_core.dispatch_components.request_components import (
     AbstractRequestInterceptor,
@@ -86,8 +86,7 @@ class UnknownRunner(ValueError):
     """The request names no user: there is nobody whose progress could be kept."""
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(NamedTuple):
     """The runner record the previous turn left in the session attributes, lifted out of the
     envelope before ask-sdk deep-copies the attributes (it is the largest of them, and is
     replaced on every turn anyway); handed to the skill as its invocation context."""

@@ -197,7 +197,7 @@ class Coach(Questions):
         words = " ".join(x for x in lead if x)
         if words:
             speech = finished.speech.replace("<speak>", "<speak>" + escape_text(words) + " ", 1)
-            return replace(finished, speech=speech)
+            return finished._replace(speech=speech)
         return finished
 
     def all_done(self, plan: Plan, index: int, m: Moment) -> bool:
@@ -269,7 +269,7 @@ class Coach(Questions):
         moved = Here(
             moved.plan,
             replace(here.progress, plan=moved.plan.fingerprint),
-            replace(here.moment, block=moved.plan.blocks[here.moment.block.index]),
+            here.moment._replace(block=moved.plan.blocks[here.moment.block.index]),
         )
         state = replace(state, progress=moved.progress)
         return self.reply_to(state, now, lead, here=moved, retimed=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from skill.routine.plan import Block, Plan
 from skill.routine.state import Progress
@@ -29,8 +29,7 @@ CLOSED_MARGIN_S = 0.01  # past the exact moment: no rounding puts a closed block
 Status = Literal["waiting", "playing", "finished"]
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """The runner's place in a block: ``waiting`` at ``from_cue``, ``playing`` somewhere in
     [lo, hi] (fractional cue indices), or ``finished`` (the block's work may all be done)."""
 

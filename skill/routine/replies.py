@@ -8,7 +8,8 @@ the reprompt (or none when the session ends on purpose) and the new state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from skill.routine import wording
 from skill.routine.catalog import Catalog, Routine
@@ -35,8 +36,7 @@ Question = str
 MAX_KEPT = 4096  # sentences kept rendered per coach (they repeat: positions are finite)
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     speech: str  # SSML
     reprompt: str | None  # SSML; None when the session ends
     state: RunnerState
@@ -122,7 +122,7 @@ class Replies(RunReader):
                 lines = [*lines, self.reps_fact(here, target)]
             if target.cue < m.block.work_end:
                 return self.go_on(state, here, target, now, [release, *lines])
-            m = replace(m, status="finished")
+            m = m._replace(status="finished")
             lines = [release, *lines]
         elif m.status == "finished":
             lines = [self.last_release(m), *lines]
@@ -261,7 +261,7 @@ class Replies(RunReader):
             if lead and any(lead):
                 words = escape_text(" ".join(x for x in lead if x))
                 speech = finished.speech.replace("<speak>", f"<speak>{words} ", 1)
-                return replace(finished, speech=speech)
+                return finished._replace(speech=speech)
             return finished
         pieces = [self.said(text, pace.speech_rate) for text in (lead or []) if text]
         exercise = plan.routine.exercises[block.exercise]

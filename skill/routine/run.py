@@ -7,7 +7,8 @@ run; :mod:`skill.routine.replies` builds on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from skill.routine.catalog import Catalog, Exercise, Routine, find_exercise
 from skill.routine.phrases import ENGLISH_PHRASES, Phrases
@@ -16,8 +17,7 @@ from skill.routine.position import Moment, moment, waiting_after
 from skill.routine.state import Preferences, Progress, RunnerState, changed
 
 
-@dataclass(frozen=True)
-class Here:
+class Here(NamedTuple):
     """The runner's run, plan and place, read from the state and the clock."""
 
     plan: Plan

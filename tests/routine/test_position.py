@@ -16,8 +16,6 @@ The block (estimated seconds at the normal pace; speech ~0.4 s a word, silences 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from skill.routine.catalog import Catalog
@@ -311,15 +309,15 @@ def test_a_rep_is_over_once_the_fastest_device_said_its_release_words() -> None:
     block = reps_block(3)
     exactly = Moment(block, "playing", 0, 6.0, 8.0, 7.0, 6.5)
     assert resume_target(exactly).unit == 2  # rep 2's release all said: on to rep 3
-    assert resume_target(replace(exactly, hi=7.99)).unit == 1  # not quite: rep 2 again
+    assert resume_target(exactly._replace(hi=7.99)).unit == 1  # not quite: rep 2 again
     # "next" as rep 2's release ends on the fastest device (a slow one before its opening
     # words): rep 2 is not done twice.
     passed = Moment(block, "playing", 0, 4.0, 8.0, 6.0, 5.5)
     assert next_target(passed) == Target(2, True, 10, passes_unheard=True)
-    assert next_target(replace(passed, hi=7.99)) == Target(1, False, 5)
+    assert next_target(passed._replace(hi=7.99)) == Target(1, False, 5)
     # The opening words count as heard once all said, on the slowest reading.
-    assert next_target(replace(passed, hi=7.5, early=6.0)) == Target(2, True, 10)
-    assert next_target(replace(passed, hi=7.5, early=5.99)) == Target(1, False, 5)
+    assert next_target(passed._replace(hi=7.5, early=6.0)) == Target(2, True, 10)
+    assert next_target(passed._replace(hi=7.5, early=5.99)) == Target(1, False, 5)
 
 
 def test_the_window_of_a_request_after_a_lead_moves_every_reading() -> None:
@@ -345,7 +343,7 @@ def test_after_an_interruption_the_runner_waits_at_the_rep_to_resume_or_the_next
     assert waiting_after(plan, playing(second.start + 0.5)) == (index, second.start)
     assert waiting_after(plan, playing(second.done)) == (index, block.units[2].start)
     assert waiting_after(plan, playing(last.done)) == (index + 1, 0)  # its work all done
-    assert waiting_after(plan, replace(playing(last.done), status="finished")) == (index + 1, 0)
+    assert waiting_after(plan, playing(last.done)._replace(status="finished")) == (index + 1, 0)
     waiting = Moment(block, "waiting", second.start, *[float(second.start)] * 4)
     assert waiting_after(plan, waiting) == (index, second.start)
     # The routine's last block stays the last.
@@ -363,7 +361,7 @@ def test_next_in_a_walk_never_does_again_a_round_the_fastest_device_may_have_fin
     # Round two's "Stop." said on the fastest device, its opening words not yet on the slowest.
     passed = Moment(WALK, "playing", 0, lo=4.0, hi=9.0, mid=6.0, early=5.5)
     assert next_target(passed) == Target(2, True, len(WALK.cues), passes_unheard=True)
-    assert next_target(replace(passed, hi=8.5)) == Target(1, True, 6)
+    assert next_target(passed._replace(hi=8.5)) == Target(1, True, 6)
 
 
 def test_a_walk_going_on_in_its_rest_first_says_the_rounds_last_words_if_they_may_be_unsaid() -> (
@@ -373,4 +371,4 @@ def test_a_walk_going_on_in_its_rest_first_says_the_rounds_last_words_if_they_ma
     m = Moment(WALK, "playing", 0, lo=3.5, hi=4.7, mid=4.2, early=4.2)
     assert resume_target(m) == Target(0, True, 5)
     assert cut_release(WALK, resume_target(m)) == "word word"
-    assert not resume_target(replace(m, lo=5.0)).cut  # said on every device
+    assert not resume_target(m._replace(lo=5.0)).cut  # said on every device
