@@ -288,10 +288,18 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             # has played out to its end: then it is recorded as finished, under its own id.
             device = device_key(handler_input)
             now = self.clock()
-            read = RunnerState.from_json(record.state)
+            # The stored text this process wrote last for this runner (a session that ended
+            # here, the store unchanged since): its state is taken back instead of read.
+            taken_back = record.read_from and self.written.recall(key, record.read_from)
+            if taken_back:
+                encoded, read = taken_back
+            else:
+                read = RunnerState.from_json(record.state)
             stored = read.latest()
             loaded = state = stored.latest(device, now)
-            if loaded is read:
+            if loaded is not read:
+                encoded = None
+            elif encoded is None:
                 # The stored document as it is (the usual session start): the session's next
                 # turn can take its state back without reading it again (WrittenStates).
                 encoded = read.encode()

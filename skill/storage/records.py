@@ -30,6 +30,10 @@ class RunnerRecord:
     # ``state`` as compact JSON (RunnerState.encode's text), when the writer already has it:
     # a store then writes it without serialising the state again.
     encoded: str | None = field(default=None, compare=False, repr=False)
+    # The text a store read ``state`` from, when it keeps the state as text (SQLite): a turn
+    # compares it with the text its process wrote (WrittenStates). Never written back, since
+    # ``state`` may be changed after the read.
+    read_from: str | None = field(default=None, compare=False, repr=False)
 
 
 class StoreError(Exception):

@@ -145,7 +145,9 @@ def _select(connection: sqlite3.Connection, key: str) -> RunnerRecord:
         state = None
     # A row this service could not have written holds nothing usable: the runner starts
     # fresh, and the next save (conditional on this version) replaces it.
-    return RunnerRecord(key, state if isinstance(state, dict) else {}, int(version), float(turn_at))
+    if not isinstance(state, dict):
+        return RunnerRecord(key, {}, int(version), float(turn_at))
+    return RunnerRecord(key, state, int(version), float(turn_at), read_from=state_json)
 
 
 def _write_if_current(connection: sqlite3.Connection, record: RunnerRecord, state: str) -> bool:

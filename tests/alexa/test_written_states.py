@@ -5,6 +5,7 @@ checked as before. (tests/conftest.py also compares every recalled state with a 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from skill.alexa import runner
 from skill.alexa.runner import WrittenStates
 from skill.app import create_app
 from skill.routine.state import HistoryEntry, Progress, RunnerState
+from skill.storage.records import RunnerRecord, runner_key
 
 START = 1_767_000_000.0
 
@@ -154,6 +156,43 @@ def test_a_changed_carried_state_is_read_and_checked_again(
     assert skill.written.recalled == before + 1
     assert skill.store.reads == store_reads + 1
     assert carried_state(answer.body["sessionAttributes"])["history"] == []
+
+
+def test_a_session_start_takes_back_the_stored_state_its_process_wrote_last(
+    skill: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    echo = carried_turns(skill)
+    echo.intent("NextStepIntent")
+    assert echo.intent("AMAZON.StopIntent").ends_session
+    key = runner_key(echo.user_id)
+    stored = skill.store.load(key)
+    assert stored.read_from is not None and json.loads(stored.read_from) == stored.state
+    reads: list[Any] = []
+    from_json = RunnerState.from_json
+
+    def counted(data: Any) -> RunnerState:
+        reads.append(data)
+        return from_json(data)
+
+    monkeypatch.setattr(runner, "CHECK_RECALLED", False)  # count only the production reads
+    monkeypatch.setattr(RunnerState, "from_json", staticmethod(counted))
+    before, store_reads = skill.written.recalled, skill.store.reads
+    welcome = echo.launch()
+    assert "Welcome back" in welcome.speech
+    assert skill.store.reads == store_reads + 1, "a session start still reads the store"
+    assert (skill.written.recalled, reads) == (before + 1, []), "what it holds came back"
+    assert echo.intent("AMAZON.StopIntent").ends_session
+
+    # Another writer (another process, another device) changed the stored record since: its
+    # document is read, and what it says is what the runner hears.
+    stored = skill.store.load(key)
+    changed = {**stored.state, "preferences": {"pace": "slow", "set_at": START}}
+    skill.store.save(RunnerRecord(key, changed, stored.version, stored.turn_at))
+    before = skill.written.recalled
+    echo.launch()
+    assert skill.written.recalled == before
+    assert reads and reads[0]["preferences"]["pace"] == "slow"
+    assert carried_state(echo.attributes)["preferences"]["pace"] == "slow"
 
 
 def test_another_runners_document_is_not_taken_back_for_this_runner(skill: Service) -> None:
