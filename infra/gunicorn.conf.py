@@ -65,7 +65,9 @@ access_log_format = '%(h)s fwd=%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" 
 
 def post_worker_init(worker: object) -> None:
     """Once a worker has built the app, keep what lives for the whole process (modules, the
-    routine plans, ask-sdk's handler chain) out of the garbage collector's repeated scans."""
+    catalogs and phrases of every language, ask-sdk's handler chain) out of the garbage
+    collector's repeated scans. (Plans are compiled on a language's and pace's first turn,
+    after this: they are scanned like any other object.)"""
     import gc
 
     gc.freeze()
