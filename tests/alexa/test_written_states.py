@@ -119,10 +119,9 @@ def carried_turns(skill: Service) -> Echo:
     return echo
 
 
-def test_a_changed_carried_state_is_read_and_checked_again(
-    skill: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    echo = carried_turns(skill)
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The documents the service reads from now on (RunnerState.from_json), production reads
+    only (not the tests' check of every recalled state)."""
     reads: list[Any] = []
     from_json = RunnerState.from_json
 
@@ -130,8 +129,16 @@ def test_a_changed_carried_state_is_read_and_checked_again(
         reads.append(data)
         return from_json(data)
 
-    monkeypatch.setattr(runner, "CHECK_RECALLED", False)  # count only the production reads
+    monkeypatch.setattr(runner, "CHECK_RECALLED", False)
     monkeypatch.setattr(RunnerState, "from_json", staticmethod(counted))
+    return reads
+
+
+def test_a_changed_carried_state_is_read_and_checked_again(
+    skill: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    echo = carried_turns(skill)
+    reads = counted_reads(monkeypatch)
     before = skill.written.recalled
     echo.intent("RepsLeftIntent")
     assert (skill.written.recalled, reads) == (before + 1, []), "the written state came back"
@@ -167,15 +174,7 @@ def test_a_session_start_takes_back_the_stored_state_its_process_wrote_last(
     key = runner_key(echo.user_id)
     stored = skill.store.load(key)
     assert stored.read_from is not None and json.loads(stored.read_from) == stored.state
-    reads: list[Any] = []
-    from_json = RunnerState.from_json
-
-    def counted(data: Any) -> RunnerState:
-        reads.append(data)
-        return from_json(data)
-
-    monkeypatch.setattr(runner, "CHECK_RECALLED", False)  # count only the production reads
-    monkeypatch.setattr(RunnerState, "from_json", staticmethod(counted))
+    reads = counted_reads(monkeypatch)
     before, store_reads = skill.written.recalled, skill.store.reads
     welcome = echo.launch()
     assert "Welcome back" in welcome.speech
