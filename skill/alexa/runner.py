@@ -166,14 +166,15 @@ def turn_of(handler_input: HandlerInput) -> RunnerTurn:
 
 class WrittenStates:
     """The last state this process left in each runner's session attributes, with the very
-    document it carried (bounded; least recently written runners go first), when reading that
-    document is known to give that state back (skill.routine.state.reads_back).
+    document and JSON text it carried (bounded; least recently written runners go first), when
+    reading that document is known to give that state back (skill.routine.state.reads_back).
 
-    The next turn of that session usually brings the document back: when it is equal to the
-    one written here, the state is taken from here instead of being read and checked again
-    (RunnerState.from_json, then a round trip). Anything else a client sends, or a turn that
-    another process answered, is read and checked as before. Equal means JSON-equal values:
-    a number written as ``1.0`` and sent back as ``1`` or ``true`` is the same value.
+    The next turn of that session usually brings the text back: when it is the very text
+    written here, character for character, the state is taken from here instead of being read
+    and checked again (RunnerState.from_json). So is a session start's, when the store still
+    holds that text (SQLite keeps the text it read: RunnerRecord.read_from). Any other text a
+    client sends or a store holds, or a turn that another process answered, is read and
+    checked as before.
 
     The documents are the ones put in the answers' session attributes, not copies: an answer
     is serialised as it is (skill.app), never changed in place.
