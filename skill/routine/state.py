@@ -811,16 +811,18 @@ def _ids(value: Any) -> tuple[str, ...]:
         return ()
     ids: list[str] = []
     for item in value:
-        try:
-            text = _text(item)
-        except Invalid:
-            continue
-        if text not in ids:
-            ids.append(text)
+        # (what _text accepts, checked in place: a stored history reads several lists a time)
+        valid = isinstance(item, str) and 0 < len(item) <= MAX_TEXT and item.isprintable()
+        if valid and item not in ids:
+            ids.append(item)
     return tuple(ids)
 
 
 def _number(value: Any, limit: float) -> float:
+    if type(value) is float:  # (the usual case, told first: in range means finite too)
+        if 0.0 <= value <= limit:
+            return value
+        raise Invalid  # expected a finite number in range
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid  # expected a number
     if isinstance(value, int) and abs(value) > limit:
