@@ -265,12 +265,12 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                     document = state_document(text)
                     if document is not None:
                         state = loaded = RunnerState.from_json(document)
-                        encoded = state.encode()
-                        if encoded.text != text and encoded.document != document:
+                        encoded = written_encoding(state, document, text)
+                        if encoded is None:
                             # Not a state this service wrote (reading it dropped something):
                             # saving it on its version could erase what is stored, so read
                             # the store instead.
-                            document = encoded = None
+                            document = None
                 if document is not None:
                     record = RunnerRecord(key, document, version, turn_at, text)
             if record is not None:
@@ -291,8 +291,10 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             now = self.clock()
             # The stored text this process wrote last for this runner (a session that ended
             # here, the store unchanged since): its state is taken back instead of read.
-            taken_back = record.read_from and self.written.recall(key, record.read_from)
-            if taken_back:
+            taken_back = None
+            if record.read_from is not None:
+                taken_back = self.written.recall(key, record.read_from)
+            if taken_back is not None:
                 encoded, read = taken_back
             else:
                 read = RunnerState.from_json(record.state)
@@ -303,9 +305,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             elif encoded is None:
                 # The stored document as it is (the usual session start): the session's next
                 # turn can take its state back without reading it again (WrittenStates).
-                encoded = read.encode()
-                if encoded.document != record.state:
-                    encoded = None
+                encoded = written_encoding(read, record.state, record.read_from)
             if self.settle is not None:
                 locale = getattr(handler_input.request_envelope.request, "locale", None)
                 settled = self.settle(stored, device, now, locale)
@@ -439,6 +439,16 @@ def carried_record(carried: dict[str, Any]) -> tuple[int, float, str] | None:
     ):
         return None  # not what this service wrote: read the store instead
     return version, float(turn_at), text
+
+
+def written_encoding(
+    state: RunnerState, document: dict[str, Any], text: str | None
+) -> Encoded | None:
+    """The encoding of ``state``, read from ``document`` (and ``text``), when it gives that
+    document back: a state as this service writes it. None when reading dropped or changed
+    something."""
+    encoded = state.encode()
+    return encoded if encoded.text == text or encoded.document == document else None
 
 
 def state_document(text: str) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ import math
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 from skill.routine.plan import DEFAULT_PACE, PACES
 
@@ -797,11 +797,18 @@ def _mapping(data: Any) -> dict[str, Any]:
 
 
 def _text(value: Any, *, allow_empty: bool = False) -> str:
-    if not isinstance(value, str) or len(value) > MAX_TEXT or (not value and not allow_empty):
-        raise Invalid  # expected a short non-empty string
-    if not value.isprintable():
-        raise Invalid  # expected printable text
+    if not _is_text(value, allow_empty):
+        raise Invalid  # expected short printable text, non-empty unless allowed
     return value
+
+
+def _is_text(value: Any, allow_empty: bool = False) -> TypeGuard[str]:
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_TEXT
+        and (allow_empty or value != "")
+        and value.isprintable()
+    )
 
 
 def _ids(value: Any) -> tuple[str, ...]:
@@ -811,9 +818,7 @@ def _ids(value: Any) -> tuple[str, ...]:
         return ()
     ids: list[str] = []
     for item in value:
-        # (what _text accepts, checked in place: a stored history reads several lists a time)
-        valid = isinstance(item, str) and 0 < len(item) <= MAX_TEXT and item.isprintable()
-        if valid and item not in ids:
+        if _is_text(item) and item not in ids:
             ids.append(item)
     return tuple(ids)
 
@@ -851,49 +856,27 @@ def _reads(read: Any, *limits: Any, **options: Any) -> Any:
     return check
 
 
-def _reads_number(limit: float) -> Any:
-    slow = _reads(_number, limit)
-
-    def check(value: Any) -> bool:
-        # (the usual case without the call: a float in range is finite and reads as itself)
-        return (type(value) is float and 0.0 <= value <= limit) or slow(value)
-
-    return check
-
-
-def _reads_count(limit: int) -> Any:
-    slow = _reads(_count, limit)
-
-    def check(value: Any) -> bool:
-        return (type(value) is int and 0 <= value <= limit) or slow(value)
-
-    return check
-
-
-_reads_time = _reads_number(MAX_TIME)
-
-
 def _skipped_reads_back(value: Any) -> bool:
     return isinstance(value, tuple) and _ids(list(value)) == value
 
 
 def _served_at_reads_back(value: Any) -> bool:
-    return value is None or _reads_time(value)
+    return value is None or _reads(_number, MAX_TIME)(value)
 
 
 # Every field of Progress with the check Progress.parse makes of it (the same order).
 _PROGRESS_READ: tuple[tuple[str, Any], ...] = (
     ("routine", _reads(_text)),
-    ("block", _reads_count(MAX_INDEX)),
-    ("from_cue", _reads_count(MAX_INDEX)),
+    ("block", _reads(_count, MAX_INDEX)),
+    ("from_cue", _reads(_count, MAX_INDEX)),
     ("served_at", _served_at_reads_back),
-    ("lead_s", _reads_number(MAX_SECONDS)),
+    ("lead_s", _reads(_number, MAX_SECONDS)),
     ("run", _reads(_text)),
-    ("started_at", _reads_time),
+    ("started_at", _reads(_number, MAX_TIME)),
     ("plan", _reads(_text, allow_empty=True)),
     ("exercise", _reads(_text, allow_empty=True)),
     ("skipped", _skipped_reads_back),
-    ("updated_at", _reads_time),
+    ("updated_at", _reads(_number, MAX_TIME)),
     ("device", _reads(_text, allow_empty=True)),
 )
 _PROGRESS_CHECKS = dict(_PROGRESS_READ)
