@@ -22,6 +22,14 @@ def start_foot_routine(echo: Echo) -> None:
     echo.say("AMAZON.YesIntent", after=2.0)  # the intro plays
 
 
+@pytest.fixture(params=RATES, ids=lambda rate: f"{rate}x")
+def in_routine(request: pytest.FixtureRequest, echo_at: EchoAt) -> Echo:
+    """An Echo at each speaking rate, the foot routine's intro just played."""
+    echo = echo_at(rate=request.param)
+    start_foot_routine(echo)
+    return echo
+
+
 def stored(app: Flask, echo: Echo) -> RunnerState:
     from skill.storage.records import runner_key
 
@@ -32,12 +40,10 @@ def stored(app: Flask, echo: Echo) -> RunnerState:
 # -- 1. timing that tolerates the real device -------------------------------------------------
 
 
-@pytest.mark.parametrize("rate", RATES)
 def test_ready_after_a_question_after_the_intro_never_replays_the_intro(
-    echo_at: EchoAt, rate: float
+    in_routine: Echo
 ) -> None:
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     for _ in range(3):  # however often the runner asks first
         answer = echo.say("RepsLeftIntent", after=2.0)
         assert answer.text == (
@@ -49,13 +55,11 @@ def test_ready_after_a_question_after_the_intro_never_replays_the_intro(
     assert "Let's start your foot routine" not in ready.text
 
 
-@pytest.mark.parametrize("rate", RATES)
 @pytest.mark.parametrize("reaction", [1.5, 3.0, 5.0])
 def test_reps_left_then_next_at_the_end_of_a_set_never_replays_the_last_rep(
-    echo_at: EchoAt, rate: float, reaction: float
+    in_routine: Echo, reaction: float
 ) -> None:
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
     answer = echo.say("RepsLeftIntent", after=reaction)
     # (A slower device asking at this moment could still be in the last hold: the coach may
@@ -71,12 +75,10 @@ def test_reps_left_then_next_at_the_end_of_a_set_never_replays_the_last_rep(
 # -- 2. a question never stops the workout ----------------------------------------------------
 
 
-@pytest.mark.parametrize("rate", RATES)
 def test_reps_left_mid_set_is_answered_and_the_set_goes_on_in_the_same_response(
-    echo_at: EchoAt, rate: float
+    in_routine: Echo
 ) -> None:
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     echo.say("NextStepIntent", after=2.0)
     answer = echo.say("RepsLeftIntent", barge_in=60.0)  # during the fourth rep
     text = answer.text.removeprefix("And relax. ")
@@ -223,12 +225,10 @@ def test_questions_between_blocks_are_answered_and_the_coach_waits(echo_at: Echo
     assert longer.text.startswith("About ") and "left in your foot routine." in longer.text
 
 
-@pytest.mark.parametrize("rate", RATES)
 def test_a_question_between_blocks_changes_nothing_the_runner_says_next_means(
-    echo_at: EchoAt, rate: float
+    in_routine: Echo
 ) -> None:
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
     answer = echo.say("RepsLeftIntent", after=2.0)
     # (The release words: a device at 0.8x asking 4 s later could still be in the last hold.)
@@ -283,13 +283,11 @@ def test_going_to_an_exercise_after_one_was_done_does_not_count_that_one_skipped
     assert progress.skipped == ("toe_spread", "marble_pickup", "heel_walk")
 
 
-@pytest.mark.parametrize("rate", RATES)
 def test_answers_after_a_block_played_out_write_nothing(
-    echo_at: EchoAt, app: Flask, rate: float
+    in_routine: Echo, app: Flask
 ) -> None:
     store = app.extensions["footcoach"].store
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     echo.say("NextStepIntent", after=2.0)  # the right foot's ten reps play out
     # The first answer may close the last rep for a slower device ("And relax."): saved.
     echo.say("RepsLeftIntent", after=2.0)
@@ -322,12 +320,10 @@ def test_next_mid_set_goes_to_the_next_rep_and_says_so(echo_at: EchoAt) -> None:
     assert again.text.startswith("And relax. Halfway there. Sixth one. Spread, and hold.")
 
 
-@pytest.mark.parametrize("rate", RATES)
 def test_next_during_the_countdown_starts_the_first_rep_at_once(
-    echo_at: EchoAt, rate: float
+    in_routine: Echo
 ) -> None:
-    echo = echo_at(rate=rate)
-    start_foot_routine(echo)
+    echo = in_routine
     echo.say("NextStepIntent", after=2.0)
     now = echo.say("NextStepIntent", barge_in=1.5)  # "Starting in three, ..."
     assert now.text.startswith("Right foot. Spread your toes as wide as they will go, and hold.")
