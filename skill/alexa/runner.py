@@ -76,6 +76,7 @@ class RunnerTurn:
     read_failed: bool = False  # this very request could not read the store
     # How ``loaded`` serialises, when this turn already knows (it is the carried document).
     encoded: Encoded | None = None
+    device: str = ""  # (a hash of) the device the request comes from
 
     @property
     def changed(self) -> bool:
@@ -108,11 +109,14 @@ def lift_carried(envelope: dict[str, Any]) -> tuple[dict[str, Any], Carried]:
     )
 
 
-def identify(handler_input: HandlerInput) -> str:
+def identify(handler_input: HandlerInput) -> tuple[str, str]:
     """The runner's store key: the recognised person if any, else the Alexa account (from
-    ``context.System.user``, or the session's user when the context names none)."""
+    ``context.System.user``, or the session's user when the context names none); and a short
+    hash of the device the request comes from ("" when it names none)."""
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context else None
+    device_id = getattr(getattr(system, "device", None), "device_id", None)
+    device = hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
     person = getattr(system, "person", None)
     person_id = getattr(person, "person_id", None)
     user_id = None
@@ -123,15 +127,7 @@ def identify(handler_input: HandlerInput) -> str:
             break
     if user_id is None:
         raise UnknownRunner("the request has no user id")
-    return runner_key(user_id, person_id if isinstance(person_id, str) else None)
-
-
-def device_key(handler_input: HandlerInput) -> str:
-    """A short hash of the device the request comes from ("" when it names none)."""
-    envelope = handler_input.request_envelope
-    system = envelope.context.system if envelope.context else None
-    device_id = getattr(getattr(system, "device", None), "device_id", None)
-    return hashed_device(device_id) if isinstance(device_id, str) and device_id else ""
+    return runner_key(user_id, person_id if isinstance(person_id, str) else None), device
 
 
 @functools.lru_cache(maxsize=4096)
@@ -239,7 +235,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         started = time.monotonic()
-        key = identify(handler_input)
+        key, device = identify(handler_input)
         session = handler_input.request_envelope.session
         context = handler_input.context
         carried = (
@@ -287,7 +283,6 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
             # A new session is on the most recently active run; one last moved on another
             # device goes on here as a run of this device's own (RunnerState.latest), unless it
             # has played out to its end: then it is recorded as finished, under its own id.
-            device = device_key(handler_input)
             now = self.clock()
             # The stored text this process wrote last for this runner (a session that ended
             # here, the store unchanged since): its state is taken back instead of read.
@@ -313,7 +308,7 @@ class LoadRunnerInterceptor(AbstractRequestInterceptor):
                     # Saved with this turn whatever the turn does (loaded differs from state).
                     state = settled.latest(device, now)
         handler_input.attributes_manager.request_attributes[REQUEST_KEY] = RunnerTurn(
-            record, loaded, state, unsaved, unknown, told, started, read_failed, encoded
+            record, loaded, state, unsaved, unknown, told, started, read_failed, encoded, device
         )
 
 
@@ -345,7 +340,7 @@ class SaveRunnerInterceptor(AbstractResponseInterceptor):
             say.append(STORE_SENTENCES["unknown"])
             told = True
         now = self.clock()
-        state = after_turn(turn.loaded, turn.state, now, device_key(handler_input))
+        state = after_turn(turn.loaded, turn.state, now, turn.device)
         encoded = turn.encoded if state is turn.loaded else None
         if encoded is None:
             encoded = state.encode(like=turn.encoded)

@@ -24,6 +24,7 @@ from skill.routine.state import (
     after_turn,
     encode_json,
     join,
+    progress_json,
     reads_back,
 )
 from skill.storage import ProgressStore
@@ -296,6 +297,21 @@ def test_the_checks_of_a_moved_progress_are_those_of_reading_it(values: dict[str
     read = Progress.from_json(moved.to_json())
     checks = [check(getattr(moved, name)) for name, check in state_module._PROGRESS_READ]
     assert all(checks) == (read == moved)
+
+
+@settings(max_examples=600, deadline=None)
+@given(values=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in ANY_PROGRESS_FIELD.items()}))
+def test_a_progress_is_written_out_as_the_encoder_writes_its_document(
+    values: dict[str, Any],
+) -> None:
+    moved = Progress(**values)
+    try:
+        expected = encode_json(moved.to_json())
+    except ValueError:
+        with pytest.raises(ValueError):
+            progress_json(moved)
+    else:
+        assert progress_json(moved) == expected
 
 
 @settings(max_examples=200, deadline=None)
