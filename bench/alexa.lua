@@ -149,30 +149,16 @@ function request()
    return wrk.format(nil, nil, nil, body)
 end
 
--- The JSON object that starts at `start` (a "{"), as text: braces counted outside strings.
-local function object_at(text, start)
-   local depth, in_string, escaped = 0, false, false
-   for i = start, #text do
-      local c = string.byte(text, i)
-      if in_string then
-         if escaped then escaped = false
-         elseif c == 92 then escaped = true          -- backslash
-         elseif c == 34 then in_string = false end   -- quote
-      elseif c == 34 then in_string = true
-      elseif c == 123 then depth = depth + 1         -- {
-      elseif c == 125 then                           -- }
-         depth = depth - 1
-         if depth == 0 then return string.sub(text, start, i) end
-      end
-   end
-   return nil
-end
-
+-- The session attributes object, as text. Lua's balanced match (%b{}) finds its closing brace
+-- in C: walking the answer byte by byte in Lua cost this generator about 10 µs more per answer
+-- when the state travels as escaped JSON text, CPU taken from the server on the same cores.
+-- Braces are balanced inside every string the skill puts there (the state's JSON text, ids);
+-- were one not, the next request would be malformed JSON and counted as an error.
 local function session_attributes(body)
    local _, key_end = string.find(body, '"sessionAttributes"', 1, true)
    if not key_end then return "{}" end
-   local brace = string.find(body, "{", key_end, true)
-   return brace and object_at(body, brace) or "{}"
+   local first, last = string.find(body, "%b{}", key_end)
+   return first and string.sub(body, first, last) or "{}"
 end
 
 local function end_session(runner)
