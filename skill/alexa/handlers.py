@@ -20,6 +20,8 @@ from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.response import Response
 from ask_sdk_model.session_ended_request import SessionEndedRequest
 from ask_sdk_model.slu.entityresolution.status_code import StatusCode
+from ask_sdk_model.ui.reprompt import Reprompt
+from ask_sdk_model.ui.ssml_output_speech import SsmlOutputSpeech
 
 from skill.alexa.runner import (
     REQUEST_KEY,
@@ -46,7 +48,6 @@ FALLBACK = "AMAZON.FallbackIntent"
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Put the engine's reply on the response and remember the new state for saving."""
     turn_of(handler_input).state = reply.state
-    builder = handler_input.response_builder.speak(reply.speech)
     attributes = session_attributes(handler_input)
     if reply.asked:
         attributes[ASKED_KEY] = reply.asked
@@ -54,12 +55,15 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         attributes.pop(ASKED_KEY, None)
     if reply.served:
         attributes[SERVED_KEY] = True
-    if reply.reprompt is None:
-        builder.set_should_end_session(True)
-    else:
-        builder.ask(reply.reprompt)
-    response: Response = builder.response
-    return response
+    # Built as ask-sdk's response builder builds it (speak, then ask or end the session),
+    # without taking the engine's whole <speak> documents apart and putting them together
+    # again: that was a fifth of a handler's time.
+    reprompt = reply.reprompt
+    return Response(
+        output_speech=SsmlOutputSpeech(ssml=reply.speech),
+        reprompt=None if reprompt is None else Reprompt(SsmlOutputSpeech(ssml=reprompt)),
+        should_end_session=reprompt is None,
+    )
 
 
 def slot_value(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None]:
