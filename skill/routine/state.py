@@ -230,6 +230,24 @@ class RunnerState:
     runs: tuple[Progress, ...] = ()  # other open runs (other devices), newest first
     ended: tuple[tuple[str, float], ...] = ()  # (run id, when it ended), newest first
 
+    def __eq__(self, other: object) -> bool:
+        # Field by field, the progress first (what a turn changes): the generated __eq__ would
+        # build a tuple of every field on each side. (is_plain's verdict is not a field.)
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, RunnerState)
+        return (
+            self.progress == other.progress
+            and self.preferences == other.preferences
+            and self.history == other.history
+            and self.welcomed == other.welcomed
+            and self.summarised == other.summarised
+            and self.deep == other.deep
+            and self.floor == other.floor
+            and self.runs == other.runs
+            and self.ended == other.ended
+        )
+
     @property
     def earlier(self) -> tuple[tuple[str, int], ...]:
         """(routine id, completions no longer listed), by routine id."""

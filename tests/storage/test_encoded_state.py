@@ -314,6 +314,26 @@ def test_a_progress_is_written_out_as_the_encoder_writes_its_document(
         assert progress_json(moved) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(a=raw_states(), b=raw_states())
+def test_states_and_progresses_are_equal_exactly_when_every_field_is(
+    a: RunnerState, b: RunnerState
+) -> None:
+    """RunnerState and Progress compare field by field without the generated __eq__."""
+    assert a == replace(a)
+    for field in fields(RunnerState):
+        mixed = replace(a, **{field.name: getattr(b, field.name)})
+        assert (mixed == a) == (getattr(a, field.name) == getattr(b, field.name)), field.name
+    a.is_plain()  # (a cached verdict is not a field)
+    assert a == replace(a)
+    if a.progress is not None and b.progress is not None:
+        for field in fields(Progress):
+            moved = replace(a.progress, **{field.name: getattr(b.progress, field.name)})
+            same = getattr(a.progress, field.name) == getattr(b.progress, field.name)
+            assert (moved == a.progress) == same, field.name
+    assert a.__eq__(object()) is NotImplemented
+
+
 @settings(max_examples=200, deadline=None)
 @given(state=raw_states(), at=st.floats(0, 1e10), device=st.text(max_size=3))
 def test_a_stamped_copy_is_what_dataclasses_replace_gives(
