@@ -576,8 +576,9 @@ _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow
 
 def progress_json(progress: Progress | None) -> str:
     """``encode_json(progress.to_json())``, written out: the text the usual turn serialises
-    (RunnerState.encode), in half the encoder's time. A value of an unusual type is left to
-    the encoder; a number that is not finite is refused as the encoder refuses it."""
+    (RunnerState.encode), in about three quarters of the encoder's time. A value of an
+    unusual type is left to the encoder; a number that is not finite is refused as the
+    encoder refuses it."""
     if progress is None:
         return "null"
     p, value = progress, _json_value
