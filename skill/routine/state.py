@@ -230,24 +230,6 @@ class RunnerState:
     runs: tuple[Progress, ...] = ()  # other open runs (other devices), newest first
     ended: tuple[tuple[str, float], ...] = ()  # (run id, when it ended), newest first
 
-    def __eq__(self, other: object) -> bool:
-        # Field by field, the progress first (what a turn changes): the generated __eq__ would
-        # build a tuple of every field on each side. (is_plain's verdict is not a field.)
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, RunnerState)
-        return (
-            self.progress == other.progress
-            and self.preferences == other.preferences
-            and self.history == other.history
-            and self.welcomed == other.welcomed
-            and self.summarised == other.summarised
-            and self.deep == other.deep
-            and self.floor == other.floor
-            and self.runs == other.runs
-            and self.ended == other.ended
-        )
-
     @property
     def earlier(self) -> tuple[tuple[str, int], ...]:
         """(routine id, completions no longer listed), by routine id."""
@@ -333,13 +315,13 @@ class RunnerState:
         rest = self._rest()
         if like is not None and like.whole and _same_objects(rest, like.rest):
             progress = self.progress.to_json() if self.progress else None
-            text = _PROGRESS_OPENING + progress_json(self.progress) + like.rest_text
+            text = _PROGRESS_OPENING + encode_json(progress) + like.rest_text
             if _fits(text):
                 document = dict(like.document)  # the same keys, "progress" first
                 document["progress"] = progress
                 return Encoded(document, text, True, rest, like.rest_text)
         document = self._document()
-        progress_text = progress_json(self.progress)
+        progress_text = encode_json(document["progress"])
         rest_text = "," + encode_json({k: v for k, v in document.items() if k != "progress"})[1:]
         text = _PROGRESS_OPENING + progress_text + rest_text
         if _fits(text):
@@ -572,45 +554,6 @@ def encode_json(document: Any) -> str:
 
 
 _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
-
-
-def progress_json(progress: Progress | None) -> str:
-    """``encode_json(progress.to_json())``, written out: the text the usual turn serialises
-    (RunnerState.encode), in about three quarters of the encoder's time. A value of an
-    unusual type is left to the encoder; a number that is not finite is refused as the
-    encoder refuses it."""
-    if progress is None:
-        return "null"
-    p, value = progress, _json_value
-    text = (
-        f'{{"routine":{value(p.routine)},"block":{value(p.block)},'
-        f'"from_cue":{value(p.from_cue)},"served_at":{value(p.served_at)},'
-        f'"lead_s":{value(p.lead_s)},"run":{value(p.run)},"started_at":{value(p.started_at)},'
-        f'"plan":{value(p.plan)},"exercise":{value(p.exercise)}'
-    )
-    if p.skipped:
-        text += ',"skipped":' + encode_json(list(p.skipped))
-    if p.updated_at:
-        text += ',"updated_at":' + value(p.updated_at)
-    if p.device:
-        text += ',"device":' + value(p.device)
-    return text + "}"
-
-
-def _json_value(value: Any) -> str:
-    kind = value.__class__
-    if kind is str:
-        return _quoted(value)
-    if kind is float:
-        if value - value != 0.0:  # NaN or an infinity
-            raise ValueError(f"{value!r} is not a JSON number")
-        return float.__repr__(value)
-    if kind is int:
-        return int.__repr__(value)
-    return encode_json(value)
-
-
-_quoted = json.encoder.encode_basestring  # how encode_json writes a str (ensure_ascii=False)
 
 
 def encoded_size(document: Any) -> int:

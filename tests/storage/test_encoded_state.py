@@ -24,7 +24,6 @@ from skill.routine.state import (
     after_turn,
     encode_json,
     join,
-    progress_json,
     reads_back,
 )
 from skill.storage import ProgressStore
@@ -299,27 +298,12 @@ def test_the_checks_of_a_moved_progress_are_those_of_reading_it(values: dict[str
     assert all(checks) == (read == moved)
 
 
-@settings(max_examples=600, deadline=None)
-@given(values=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in ANY_PROGRESS_FIELD.items()}))
-def test_a_progress_is_written_out_as_the_encoder_writes_its_document(
-    values: dict[str, Any],
-) -> None:
-    moved = Progress(**values)
-    try:
-        expected = encode_json(moved.to_json())
-    except ValueError:
-        with pytest.raises(ValueError):
-            progress_json(moved)
-    else:
-        assert progress_json(moved) == expected
-
-
 @settings(max_examples=300, deadline=None)
 @given(a=raw_states(), b=raw_states())
 def test_states_and_progresses_are_equal_exactly_when_every_field_is(
     a: RunnerState, b: RunnerState
 ) -> None:
-    """RunnerState and Progress compare field by field without the generated __eq__."""
+    """Progress compares its fields' dict; neither equality counts a cached verdict."""
     assert a == replace(a)
     for field in fields(RunnerState):
         mixed = replace(a, **{field.name: getattr(b, field.name)})
