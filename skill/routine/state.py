@@ -153,17 +153,16 @@ class HistoryEntry:
         """Completions are ordered by time, ties by id: the same order on every device."""
         return (self.completed_at, self.id)
 
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "routine": self.routine,
-            "completed_at": self.completed_at,
-            "seconds": self.seconds,
-        }
-        if self.done:
-            data["done"] = list(self.done)
-        if self.skipped:
-            data["skipped"] = list(self.skipped)
+    def to_json(self) -> list[Any]:
+        """``[id, routine, completed_at, seconds]``, then ``done`` when there are details, then
+        ``skipped`` when there are skipped exercises: a positional list, like the summarised
+        entries, because the history is most of what a session carries on every turn and of
+        what each save writes (no field names repeated in every entry: a fifth less)."""
+        data: list[Any] = [self.id, self.routine, self.completed_at, self.seconds]
+        if self.done or self.skipped:
+            data.append(list(self.done))
+            if self.skipped:
+                data.append(list(self.skipped))
         return data
 
     @staticmethod
@@ -175,6 +174,18 @@ class HistoryEntry:
 
     @staticmethod
     def parse(data: Any) -> HistoryEntry:
+        if isinstance(data, list):
+            if not 4 <= len(data) <= 6:
+                raise Invalid  # [id, routine, completed_at, seconds, done?, skipped?]
+            return HistoryEntry(
+                id=_text(data[0]),
+                routine=_text(data[1]),
+                completed_at=_number(data[2], MAX_TIME),
+                seconds=_number(data[3], MAX_SECONDS),
+                done=_ids(data[4]) if len(data) > 4 else (),
+                skipped=_ids(data[5]) if len(data) > 5 else (),
+            )
+        # An object with named fields: how records written before 2026-11-30 hold an entry.
         data = _mapping(data)
         return HistoryEntry(
             id=_text(data.get("id")),

@@ -53,8 +53,16 @@ ENTRY: dict[str, Any] = {
 }
 
 
+ENTRY_FIELDS = ("id", "routine", "completed_at", "seconds", "done", "skipped")
+
+
 def with_value(base: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
     return {**base, name: value}
+
+
+def positional(entry: dict[str, Any]) -> list[Any]:
+    """A history entry as this service writes it: its fields' values in ENTRY_FIELDS order."""
+    return [entry.get(name) for name in ENTRY_FIELDS]
 
 
 def test_a_full_progress_and_entry_read_back_exactly() -> None:
@@ -64,11 +72,48 @@ def test_a_full_progress_and_entry_read_back_exactly() -> None:
         "calf_drops", ("toe_spread",), 1_800_000_001.0,
     )  # fmt: skip
     assert progress.to_json() == PROGRESS
-    entry = HistoryEntry.parse(ENTRY)
-    assert entry.done == ("toe_spread", "calf_drops") and entry.skipped == ("marble_pickup",)
-    assert entry.to_json() == ENTRY
-    brief = {key: ENTRY[key] for key in ("id", "routine", "completed_at", "seconds")}
-    assert entry.brief().to_json() == brief
+    entry = HistoryEntry.parse(positional(ENTRY))
+    assert entry == HistoryEntry(
+        "foot-1", "foot", 1_800_000_000.0, 600.0, ("toe_spread", "calf_drops"), ("marble_pickup",)
+    )
+    assert entry.to_json() == positional(ENTRY)
+    assert entry.brief().to_json() == positional(ENTRY)[:4]
+    # A record written before entries were positional names each field: read the same.
+    assert HistoryEntry.parse(ENTRY) == entry
+
+
+def test_an_entry_writes_only_the_lists_it_has() -> None:
+    entry = HistoryEntry("r", "foot", 5.0, 60.0)
+    assert entry.to_json() == ["r", "foot", 5.0, 60.0]
+    done = replace(entry, done=("a",))
+    assert done.to_json() == ["r", "foot", 5.0, 60.0, ["a"]]
+    skipped = replace(entry, skipped=("b",))
+    assert skipped.to_json() == ["r", "foot", 5.0, 60.0, [], ["b"]]
+    for each in (entry, done, skipped, replace(done, skipped=("b",))):
+        assert HistoryEntry.parse(each.to_json()) == each
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [], ["r", "foot", 5.0], ["r", "foot", 5.0, 1.0, [], [], []], ("r", "foot", 5.0, 1.0),
+        ["r", "foot", "5", 1.0], [None, "foot", 5.0, 1.0], ["r", "foot", 5.0, -1.0], "r",
+    ],
+)  # fmt: skip
+def test_a_positional_entry_of_another_shape_is_rejected(bad: Any) -> None:
+    assert HistoryEntry.from_json(bad) is None
+    state = RunnerState.from_json({"history": [bad, ["good", "foot", 5.0, 1.0]]})
+    assert [entry.id for entry in state.history] == ["good"]
+
+
+def test_a_state_with_named_entries_is_written_back_positional() -> None:
+    named = {"history": [ENTRY, with_value(ENTRY, "id", "foot-2")], "welcomed": True}
+    state = RunnerState.from_json(named)
+    assert [entry.id for entry in state.history] == ["foot-1", "foot-2"]
+    document = state.to_json()
+    assert document["history"] == [positional(ENTRY), positional({**ENTRY, "id": "foot-2"})]
+    assert RunnerState.from_json(document) == state
+    assert encoded_size(document) < encoded_size({**document, "history": named["history"]})
 
 
 def test_optional_fields_take_their_defaults_and_stay_out_of_the_json() -> None:
@@ -80,7 +125,7 @@ def test_optional_fields_take_their_defaults_and_stay_out_of_the_json() -> None:
     assert "skipped" not in progress.to_json() and "updated_at" not in progress.to_json()
     entry = HistoryEntry.parse({"id": "r", "routine": "foot", "completed_at": 5})
     assert entry == HistoryEntry("r", "foot", 5.0, 0.0)
-    assert set(entry.to_json()) == {"id", "routine", "completed_at", "seconds"}
+    assert entry.to_json() == ["r", "foot", 5, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -128,10 +173,11 @@ def test_a_progress_at_the_edge_of_every_bound_is_kept(name: str, edge: Any) -> 
         ("seconds", MAX_SECONDS * 2),
     ],
 )  # fmt: skip
-def test_a_history_entry_with_a_bad_value_is_rejected(name: str, bad: Any) -> None:
-    assert HistoryEntry.from_json(with_value(ENTRY, name, bad)) is None
-    good = with_value(ENTRY, "id", "good")
-    state = RunnerState.from_json({"history": [with_value(ENTRY, name, bad), good]})
+@pytest.mark.parametrize("form", [positional, dict])
+def test_a_history_entry_with_a_bad_value_is_rejected(name: str, bad: Any, form: Any) -> None:
+    assert HistoryEntry.from_json(form(with_value(ENTRY, name, bad))) is None
+    good = form(with_value(ENTRY, "id", "good"))
+    state = RunnerState.from_json({"history": [form(with_value(ENTRY, name, bad)), good]})
     assert [entry.id for entry in state.history] == ["good"], "only the bad entry is left out"
 
 
@@ -149,8 +195,9 @@ def test_lists_of_exercise_ids_keep_only_valid_ids_and_never_cost_the_entry(
 ) -> None:
     progress = Progress.parse(with_value(PROGRESS, "skipped", given))
     assert progress.skipped == read
-    entry = HistoryEntry.parse({**ENTRY, "done": given, "skipped": given})
-    assert entry.done == read and entry.skipped == read
+    for form in (positional, dict):
+        entry = HistoryEntry.parse(form({**ENTRY, "done": given, "skipped": given}))
+        assert entry.done == read and entry.skipped == read
 
 
 def test_preferences_accept_only_known_paces_and_valid_times() -> None:
