@@ -131,7 +131,7 @@ class Progress:
             started_at=_number(data.get("started_at", 0.0), MAX_TIME),
             plan=_text(data.get("plan", ""), allow_empty=True),
             exercise=_text(data.get("exercise", ""), allow_empty=True),
-            skipped=_ids(data.get("skipped", [])),
+            skipped=_ids(data.get("skipped")),
             updated_at=_number(data.get("updated_at", 0.0), MAX_TIME),
             device=_text(data.get("device", ""), allow_empty=True),
         )
@@ -192,8 +192,8 @@ class HistoryEntry:
             routine=_text(data.get("routine")),
             completed_at=_number(data.get("completed_at"), MAX_TIME),
             seconds=_number(data.get("seconds", 0.0), MAX_SECONDS),
-            done=_ids(data.get("done", [])),
-            skipped=_ids(data.get("skipped", [])),
+            done=_ids(data.get("done")),
+            skipped=_ids(data.get("skipped")),
         )
 
     def brief(self) -> HistoryEntry:
