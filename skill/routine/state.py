@@ -137,6 +137,10 @@ class Progress:
         )
 
 
+# A history entry's fields in the order its JSON list holds them (HistoryEntry.to_json).
+_ENTRY_FIELDS = ("id", "routine", "completed_at", "seconds", "done", "skipped")
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One completed routine. ``id`` is the run's id, so the same run is never counted twice."""
@@ -174,18 +178,10 @@ class HistoryEntry:
 
     @staticmethod
     def parse(data: Any) -> HistoryEntry:
-        if isinstance(data, list):
-            if not 4 <= len(data) <= 6:
+        if isinstance(data, list):  # as written since 2026-11-30 (before: named fields)
+            if not 4 <= len(data) <= len(_ENTRY_FIELDS):
                 raise Invalid  # [id, routine, completed_at, seconds, done?, skipped?]
-            return HistoryEntry(
-                id=_text(data[0]),
-                routine=_text(data[1]),
-                completed_at=_number(data[2], MAX_TIME),
-                seconds=_number(data[3], MAX_SECONDS),
-                done=_ids(data[4]) if len(data) > 4 else (),
-                skipped=_ids(data[5]) if len(data) > 5 else (),
-            )
-        # An object with named fields: how records written before 2026-11-30 hold an entry.
+            data = dict(zip(_ENTRY_FIELDS, data, strict=False))  # (the lists are optional)
         data = _mapping(data)
         return HistoryEntry(
             id=_text(data.get("id")),
