@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+import orjson
 from ask_sdk_runtime.exceptions import AskSdkException
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -28,8 +29,6 @@ log = logging.getLogger(__name__)
 # Alexa's requests are a few kilobytes; anything near this is not from Alexa.
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
 HEALTH_REASON = "the progress store is not answering"
-# One encoder for every answer (json.dumps with options builds a new one per call).
-_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass
@@ -83,7 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         except AskSdkException as error:
             log.info("malformed request envelope: %s", type(error).__name__)
             return jsonify(error="request envelope is malformed"), 400
-        return Response(_compact_json(answer), mimetype="application/json")
+        return Response(encode_answer(answer), mimetype="application/json")
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
@@ -105,6 +104,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return jsonify(error="internal error"), 500
 
     return app
+
+
+def encode_answer(answer: Any) -> bytes:
+    """The answer as compact JSON (orjson: UTF-8, and never NaN, which would go out as null)."""
+    try:
+        return orjson.dumps(answer)
+    except TypeError:
+        # A lone surrogate a request carried (a session attribute): orjson writes only valid
+        # UTF-8, the standard library escapes it.
+        return _ascii_json(answer).encode()
+
+
+# One encoder (json.dumps with options builds a new one per call).
+_ascii_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def configure_logging() -> None:

@@ -11,6 +11,8 @@ import json
 import math
 from typing import Any
 
+import orjson
+
 # Alexa's envelopes nest about ten levels deep, a runner state about five; far deeper nesting
 # only serves to exhaust the recursion of whatever walks the document later.
 MAX_NESTING = 64
@@ -18,8 +20,14 @@ MAX_NESTING = 64
 
 def loads(text: str) -> Any:
     """``json.loads`` refusing non-finite numbers (ValueError; RecursionError when absurdly
-    deep)."""
-    return _decode(text)
+    deep). orjson reads the usual document, about three times faster; an integer past 64 bits
+    then reads as the nearest float."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # Also what orjson refuses but JSON allows: an integer past a float's range, a lone
+        # surrogate.
+        return _decode(text)
 
 
 def nested_too_deep(text: str, document: Any, limit: int = MAX_NESTING) -> bool:

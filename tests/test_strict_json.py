@@ -21,6 +21,12 @@ def test_finite_numbers_read_as_json_does() -> None:
     }
 
 
+def test_what_orjson_refuses_but_json_allows_is_read_as_json_does() -> None:
+    huge = "9" * 400  # past a float's range: only an exact integer holds it
+    assert strict_json.loads(f'{{"n": {huge}}}') == {"n": int(huge)}
+    assert strict_json.loads('["\\ud800"]') == ["\ud800"]
+
+
 def test_nesting_is_bounded_and_a_shallow_document_passes() -> None:
     deep = '{"a":' * 70 + "1" + "}" * 70
     assert strict_json.nested_too_deep(deep, strict_json.loads(deep))
