@@ -15,7 +15,7 @@ from servers import ServiceProcess
 from ssml_rules import check_ssml
 
 from skill.alexa.skill import HANDLED_INTENTS
-from skill.app import create_app
+from skill.app import create_app, encode_answer
 from skill.routine.catalog import Catalog
 from skill.routine.plan import compile_plan
 
@@ -228,3 +228,11 @@ def test_slot_words_without_alexas_resolution_are_resolved_by_the_skill(live_url
         }
     )
     assert "Exercise three of five: calf drops." in went.speech
+
+
+def test_an_answer_is_compact_utf8_json_even_carrying_a_lone_surrogate_back() -> None:
+    answer = {"response": {"ssml": "<speak>Fußübungen</speak>"}, "sessionAttributes": {"n": 1.5}}
+    expected = '{"response":{"ssml":"<speak>Fußübungen</speak>"},"sessionAttributes":{"n":1.5}}'
+    assert encode_answer(answer) == expected.encode()
+    carried = {"sessionAttributes": {"a": "\ud800"}}  # only a request can bring one
+    assert json.loads(encode_answer(carried)) == carried
