@@ -30,7 +30,7 @@ from skill.alexa.runner import hashed_device
 from skill.routine.catalog import Catalog
 from skill.routine.engine import Coach, Reply
 from skill.routine.plan import compile_plan
-from skill.routine.state import RunnerState, after_turn
+from skill.routine.state import HistoryEntry, RunnerState, after_turn
 from skill.storage import open_store, runner_key
 
 RUNNERS = 8
@@ -179,7 +179,7 @@ def in_flight_result(runner: Runner, stored: dict[str, Any]) -> bool:
     progress = stored.get("progress") or {}
     history = stored.get("history") or []
     times = [progress.get(name) for name in ("served_at", "started_at", "updated_at")]
-    times += [entry[2] for entry in history]  # [id, routine, completed_at, seconds, ...]
+    times += [HistoryEntry.parse(entry).completed_at for entry in history]
     times += [at for _, at in stored.get("ended") or []]
     moments = {moment for moment in times if isinstance(moment, float)}
     earlier = RunnerState.from_json(before)
@@ -257,7 +257,7 @@ def test_a_kill_in_the_middle_of_the_load_leaves_only_states_runners_reached(
             assert welcome.speech.startswith("Welcome back. You've finished"), welcome.speech
             assert resumed_state["progress"]["block"] == 0
             assert history[:-1] == record.state["history"]
-            assert history[-1][0] == progress["run"]  # [id, routine, completed_at, ...]
+            assert HistoryEntry.parse(history[-1]).id == progress["run"]
         else:
             assert welcome.speech.startswith("Welcome back. You stopped at"), welcome.speech
             assert resumed_state["progress"]["run"] == progress["run"], "the same run"
